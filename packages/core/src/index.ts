@@ -1,4 +1,5 @@
 export * from './arrow-artifact.ts';
+export * from './arrow-columns.ts';
 export * from './atomic.ts';
 export * from './errors.ts';
 export * from './file-hash.ts';
