@@ -77,15 +77,13 @@ export async function writeArtifact(
     const writer = new PositionedFileWriter();
     writer.reset(undefined, schema);
     let bytesOnDisk = 0;
-    let wakeProducer: (() => void) | null = null;
+    const waiting: { wake: (() => void) | null } = { wake: null };
     const drain = (async () => {
       for await (const chunk of writer) {
         await handle.write(chunk);
         bytesOnDisk += chunk.byteLength;
-        if (wakeProducer) {
-          wakeProducer();
-          wakeProducer = null;
-        }
+        waiting.wake?.();
+        waiting.wake = null;
       }
     })();
     let rows = 0;
@@ -95,7 +93,7 @@ export async function writeArtifact(
         writer.write(batch);
         rows += batch.numRows;
         while (writer.bytesProduced - bytesOnDisk > highWaterBytes) {
-          await new Promise<void>((resolve) => (wakeProducer = resolve));
+          await new Promise<void>((resolve) => (waiting.wake = resolve));
         }
       }
       // An empty artifact still needs its schema written.

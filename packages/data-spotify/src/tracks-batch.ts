@@ -1,4 +1,4 @@
-import { makeData, type RecordBatch, type Schema, Float32, Int16, Int32, Int8 } from 'apache-arrow';
+import { makeData, type Data, type RecordBatch, type Schema, Float32, Int16, Int32, Int8 } from 'apache-arrow';
 import { boolColumn, recordBatchFromColumns, utf8Column, utf8ListColumn } from '@hitcast/core';
 import { parsePythonStringList, PythonLiteralError } from './python-list-literal.ts';
 import { parseReleaseYear } from './release-year.ts';
@@ -140,23 +140,23 @@ export class TracksBatchBuilder {
   /** The rows added so far as one record batch; the builder is empty afterwards. */
   flush(): RecordBatch {
     const n = this.length;
-    const numeric = <T extends Float32 | Int16 | Int32 | Int8>(type: T, values: T['TArray']) =>
-      makeData({ type, length: n, nullCount: 0, data: values.slice(0, n) as never });
-    const columns: Record<string, ReturnType<typeof numeric> | ReturnType<typeof utf8Column>> = {
+    const numeric = (type: Float32 | Int16 | Int32 | Int8, values: Float32Array | Int16Array | Int32Array | Int8Array): Data =>
+      makeData({ type, length: n, nullCount: 0, data: values.slice(0, n) } as never);
+    const columns: Record<string, Data> = {
       id: utf8Column(this.ids),
       name: utf8Column(this.names),
-      artists: utf8ListColumn(this.artists) as never,
-      id_artists: utf8ListColumn(this.idArtists) as never,
+      artists: utf8ListColumn(this.artists),
+      id_artists: utf8ListColumn(this.idArtists),
       release_date: utf8Column(this.releaseDates),
       release_year: numeric(new Int16(), this.releaseYear),
       popularity: numeric(new Float32(), this.popularity),
       duration_ms: numeric(new Int32(), this.durationMs),
-      explicit: boolColumn(this.explicit.subarray(0, n)) as never,
+      explicit: boolColumn(this.explicit.subarray(0, n)),
       source_line: numeric(new Int32(), this.sourceLine),
     };
     FLOAT_FEATURES.forEach((name, f) => (columns[name] = numeric(new Float32(), this.floats[f])));
     INT8_FEATURES.forEach((name, f) => (columns[name] = numeric(new Int8(), this.int8s[f])));
-    const batch = recordBatchFromColumns(this.schema, columns as never);
+    const batch = recordBatchFromColumns(this.schema, columns);
     this.length = 0;
     this.ids = [];
     this.names = [];

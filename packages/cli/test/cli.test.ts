@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+const bin = path.join(repo, 'node_modules', '.bin', 'hitcast');
+
+/** Runs the installed `hitcast` bin exactly as `npx hitcast` would. */
+function hitcast(...args: string[]) {
+  const result = spawnSync(bin, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('hitcast CLI', () => {
+  it('lists one subcommand per stage in --help', () => {
+    const { code, stdout } = hitcast('--help');
+    expect(code).toBe(0);
+    for (const command of ['fetch', 'spotify', 'pickle']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+  });
+
+  it('converts a tracks.csv, prints a summary and writes the manifest', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'hitcast-cli-'));
+    const { code, stdout } = hitcast('spotify', '--csv', 'packages/data-spotify/test/fixtures/realdata/tracks_excerpt.csv', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain('53 rows read');
+    expect(stdout).toContain(`53 written to ${path.join(out, 'tracks.arrow')}`);
+    expect(stdout).toContain('extra columns ignored: main_artist, duration_min, hot100');
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.stage).toBe('data-spotify');
+    expect(manifest.outputs.map((o: { path: string }) => path.basename(o.path))).toEqual(['tracks.arrow', 'rejects.csv']);
+    expect(manifest.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reports bad input as one clear error with the fix, not a stack trace, and exits 1', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hitcast-cli-'));
+    const csv = path.join(dir, 'wrong.csv');
+    writeFileSync(csv, 'a,b,c\n1,2,3\n');
+    const { code, stderr } = hitcast('spotify', '--csv', csv, '--out', dir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error: .*wrong\.csv: line 1 is not the header of the Kaggle tracks\.csv/m);
+    expect(stderr).toMatch(/^ {2}fix: use tracks\.csv from the Kaggle dataset/m);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects unknown options with usage help', () => {
+    const { code, stderr } = hitcast('spotify', '--out', '/tmp/x', '--colour', 'red');
+    expect(code).toBe(1);
+    expect(stderr).toContain("unknown option '--colour'");
+  });
+});
