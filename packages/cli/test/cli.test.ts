@@ -9,7 +9,11 @@ const bin = path.join(repo, 'node_modules', '.bin', 'hitcast');
 
 /** Runs the installed `hitcast` bin exactly as `npx hitcast` would. */
 function hitcast(...args: string[]) {
-  const result = spawnSync(bin, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return hitcastWithEnv({}, ...args);
+}
+
+function hitcastWithEnv(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync(bin, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -42,6 +46,22 @@ describe('hitcast CLI', () => {
     expect(stderr).toMatch(/^error: .*wrong\.csv: line 1 is not the header of the Kaggle tracks\.csv/m);
     expect(stderr).toMatch(/^ {2}fix: use tracks\.csv from the Kaggle dataset/m);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('fetch runs the kaggle CLI found on PATH and says how to install it when there is none', () => {
+    const dest = mkdtempSync(path.join(tmpdir(), 'hitcast-fetch-'));
+    const fake = path.join(repo, 'packages', 'core', 'test', 'fake-kaggle');
+    const credentials = { KAGGLE_USERNAME: 'someone', KAGGLE_KEY: 'not-a-real-key-123', HOME: dest };
+    const withFake = hitcastWithEnv({ ...credentials, PATH: `${fake}${path.delimiter}${process.env.PATH}` }, 'fetch', 'spotify', '--dest', dest);
+    expect(withFake.code).toBe(0);
+    expect(withFake.stdout).toContain(`downloaded to ${dest}`);
+    expect(readFileSync(path.join(dest, 'tracks.csv'), 'utf8')).toMatch(/^id,name,popularity,duration_ms/);
+    expect(withFake.stdout + withFake.stderr).not.toContain('not-a-real-key-123');
+
+    const nodeOnly = path.dirname(process.execPath);
+    const without = hitcastWithEnv({ ...credentials, PATH: nodeOnly }, 'fetch', 'spotify', '--dest', path.join(dest, 'again'));
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/pip install kaggle/);
   });
 
   it('rejects unknown options with usage help', () => {
