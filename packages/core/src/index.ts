@@ -1,5 +1,6 @@
 export * from './arrow-artifact.ts';
 export * from './arrow-columns.ts';
+export * from './arrow-take.ts';
 export * from './atomic.ts';
 export * from './errors.ts';
 export * from './file-hash.ts';
