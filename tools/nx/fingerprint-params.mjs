@@ -1,24 +1,33 @@
 #!/usr/bin/env node
 // Nx runtime input: prints a fingerprint of the data files a stage's params.json points at, so that
 // Nx re-runs the stage when the data changes even though the data lives outside the package
-// (e.g. a full Kaggle download). Files are hashed by content; folders by their listing (path + size),
-// since hashing thousands of large PNGs on every Nx invocation would be too slow (the stage itself
-// tracks file contents). Usage: node tools/nx/fingerprint-params.mjs packages/<stage>/params.json
+// (e.g. a full Kaggle download). Files are hashed by content, and so are folders up to 64 MiB (the
+// committed samples); a larger folder by its listing (path + size), since hashing gigabytes of PNGs on
+// every Nx invocation would be too slow (the stage itself tracks file contents by hash).
+// Usage: node tools/nx/fingerprint-params.mjs packages/<stage>/params.json
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-function listing(dir) {
-  const entries = [];
+const CONTENT_HASH_LIMIT = 64 * 2 ** 20;
+
+function folderFingerprint(dir) {
+  const files = [];
   const walk = (folder) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) entries.push(`${path.relative(dir, full)}\t${statSync(full).size}`);
+      else if (entry.isFile()) files.push({ full, size: statSync(full).size });
     }
   };
   walk(dir);
-  return entries.join('\n');
+  const byContent = files.reduce((sum, f) => sum + f.size, 0) <= CONTENT_HASH_LIMIT;
+  const hash = createHash('sha256');
+  for (const { full, size } of files) {
+    hash.update(`${path.relative(dir, full)}\t${size}\n`);
+    if (byContent) hash.update(readFileSync(full));
+  }
+  return hash.digest('hex');
 }
 
 const params = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -32,6 +41,6 @@ for (const [key, value] of Object.entries(params).sort()) {
     continue; // not a path (or missing: the stage will say so)
   }
   hash.update(`${key}=${value}\n`);
-  hash.update(stat.isDirectory() ? listing(value) : readFileSync(value));
+  hash.update(stat.isDirectory() ? folderFingerprint(value) : readFileSync(value));
 }
 console.log(hash.digest('hex'));

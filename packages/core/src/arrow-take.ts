@@ -1,4 +1,4 @@
-import { Data, DataType, makeData, type RecordBatch, Type } from 'apache-arrow';
+import { Data, DataType, makeData, type RecordBatch, type Schema, Type } from 'apache-arrow';
 import { recordBatchFromColumns } from './arrow-artifact.ts';
 
 /**
@@ -6,12 +6,13 @@ import { recordBatchFromColumns } from './arrow-artifact.ts';
  * no filter/take). Covers the column types hitcast artifacts use: numbers, Bool, Utf8, List and
  * FixedSizeList of those, all without nulls.
  */
-export function takeRows(batch: RecordBatch, rows: ArrayLike<number>): RecordBatch {
+export function takeRows(batch: RecordBatch, rows: ArrayLike<number>, schema: Schema = batch.schema): RecordBatch {
   const columns: Record<string, Data> = {};
   batch.schema.fields.forEach((field, i) => {
     columns[field.name] = takeData(batch.data.children[i], rows);
   });
-  return recordBatchFromColumns(batch.schema, columns);
+  // `schema` may differ from the batch's in metadata only (e.g. another artifact name).
+  return recordBatchFromColumns(schema, columns);
 }
 
 export function takeData(data: Data, rows: ArrayLike<number>): Data {
