@@ -9,6 +9,7 @@ import {
   Schema,
   Struct,
   Table,
+  vectorFromArray,
   type AsyncRecordBatchFileReader,
 } from 'apache-arrow';
 import { withAtomicFile } from './atomic.ts';
@@ -54,6 +55,12 @@ export function recordBatchFromColumns(schema: Schema, columns: Record<string, D
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
 }
 
+/** A zero-row batch of `schema` (apache-arrow cannot build one from the schema alone). */
+function emptyBatch(schema: Schema): RecordBatch {
+  const columns = Object.fromEntries(schema.fields.map((f) => [f.name, vectorFromArray([], f.type).data[0]]));
+  return recordBatchFromColumns(schema, columns);
+}
+
 /** Exposes how many bytes the writer has produced, so the caller can wait for the disk (back-pressure). */
 class PositionedFileWriter extends RecordBatchFileWriter {
   get bytesProduced(): number {
@@ -97,7 +104,7 @@ export async function writeArtifact(
         }
       }
       // An empty artifact still needs its schema written.
-      if (rows === 0) writer.write(new RecordBatch(schema));
+      if (rows === 0) writer.write(emptyBatch(schema));
       writer.finish();
       writer.close();
       await drain;

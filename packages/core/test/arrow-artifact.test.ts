@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Field, Float32, Int16, makeVector, RecordBatch, Schema, Utf8, vectorFromArray } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Int16, Uint8, makeVector, RecordBatch, Schema, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { ArtifactReader, artifactSchema, recordBatchFromColumns, writeArtifact, type ArtifactSpec } from '../src/index.ts';
+import { ArtifactReader, artifactSchema, readArtifact, recordBatchFromColumns, utf8ListType, writeArtifact, type ArtifactSpec } from '../src/index.ts';
 
 const spec: ArtifactSpec = {
   name: 'example',
@@ -38,6 +38,17 @@ describe('Arrow artifacts', () => {
     expect(third.get(7)?.toJSON()).toEqual({ name: 'song 2007', year: 1950 + (2007 % 70), score: 2007 % 101 });
     await reader.close();
     expect(readdirSync(dir)).toEqual(['example.arrow']);
+  });
+
+  it('writes and reads back an artifact with no rows, list and fixed-size columns included', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hitcast-artifact-'));
+    const file = path.join(dir, 'empty.arrow');
+    const fields = [...spec.fields, new Field('tags', utf8ListType(), false), new Field('pixels', new FixedSizeList(4, new Field('item', new Uint8(), false)), false)];
+    const emptySpec = { ...spec, fields };
+    expect(await writeArtifact(file, artifactSchema(emptySpec), [])).toBe(0);
+    const table = await readArtifact(file, emptySpec);
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['name', 'year', 'score', 'tags', 'pixels']);
   });
 
   it('leaves no file behind when the producer fails midway', async () => {

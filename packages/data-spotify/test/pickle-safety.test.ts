@@ -1,0 +1,210 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { HitcastError } from '@hitcast/core';
+import { Parser } from 'pickleparser';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { convertPickle } from '../src/pickle/index.ts';
+
+/**
+ * What hitcast pickle must refuse, and how: malicious globals, ints pickleparser would misread, Git LFS
+ * pointers, truncated and non-pickle files, and shapes that do not make a table. Every refusal is a
+ * HitcastError naming the file, and no output file is left behind.
+ */
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'pickles');
+const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as {
+  fixtures: Record<string, { refused?: string }>;
+};
+const REAL_LFS_POINTERS = '/work/shared/realdata/idanav100-spp';
+const PWNED = '/tmp/pwned';
+
+const work = mkdtempSync(join(tmpdir(), 'hitcast-pickle-safety-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Converts `input` expecting a refusal; returns the HitcastError after checking the shared promises. */
+async function refusal(input: string): Promise<HitcastError> {
+  const output = join(work, 'out.arrow');
+  rmSync(output, { force: true });
+  const error = await convertPickle({ input, output }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `${input} should be refused`).toBeInstanceOf(HitcastError);
+  const hitcast = error as HitcastError;
+  expect(hitcast.message).toContain(input);
+  expect(hitcast.fix, 'a refusal says how to fix it').toBeTruthy();
+  expect(existsSync(output), 'no output is written on refusal').toBe(false);
+  expect(readdirSync(work).filter((f) => f.startsWith('out.arrow')), 'no temp file left').toEqual([]);
+  return hitcast;
+}
+
+const fixture = (name: string) => join(FIXTURES, name);
+
+describe('malicious pickles are refused without running anything', () => {
+  beforeEach(() => rmSync(PWNED, { force: true }));
+
+  const evil = Object.entries(EXPECTED.fixtures).filter(([name]) => name.startsWith('evil_'));
+
+  it('has the malicious fixtures', () => {
+    expect(evil.map(([name]) => name).sort()).toEqual([
+      'evil_eval_p2.pkl',
+      'evil_in_dataframe_p4.pkl',
+      'evil_popen_p5.pkl',
+      'evil_system_p4.pkl',
+      'evil_uncalled_p4.pkl',
+    ]);
+  });
+
+  it.each(evil)('%s is refused, naming its global', async (name, { refused }) => {
+    const error = await refusal(fixture(name));
+    expect(error.message).toContain(`refers to the Python global ${refused}`);
+    expect(error.message).toContain('never runs code');
+    expect(error.fix).toContain(refused);
+    expect(existsSync(PWNED)).toBe(false);
+  });
+
+  it('refuses a global that is only referenced, never called (pickleparser alone would hand back a placeholder)', async () => {
+    const bytes = readFileSync(fixture('evil_uncalled_p4.pkl'));
+    const plain = new Parser({ unpicklingTypeOfDictionary: 'Map' }).parse<Map<string, unknown>>(bytes);
+    expect(typeof plain.get('f')).toBe('function'); // the placeholder hitcast must never let through
+    const error = await refusal(fixture('evil_uncalled_p4.pkl'));
+    expect(error.message).toContain('posix.system');
+  });
+
+  it('refuses os.system / builtins.exec written with the GLOBAL opcode as well', async () => {
+    for (const [module, name] of [['os', 'system'], ['builtins', 'exec'], ['nt', 'system'], ['numpy', 'load']]) {
+      // PROTO 2, GLOBAL module\nname\n, STOP: the global is never even called.
+      const bytes = Buffer.concat([Buffer.from([0x80, 2]), Buffer.from(`c${module}\n${name}\n.`, 'latin1')]);
+      const path = join(work, `global-${module}-${name}.pkl`);
+      writeFileSync(path, bytes);
+      expect((await refusal(path)).message).toContain(`${module}.${name}`);
+    }
+  });
+});
+
+describe('Python ints that pickleparser 0.2.1 would misread are refused', () => {
+  it('documents the limitation: pickleparser alone reads -2**40 as 280375465082880', () => {
+    const plain = new Parser().parse<number[]>(readFileSync(fixture('int_neg_2pow40_p4.pkl')));
+    expect(plain[1]).toBe(280375465082880);
+  });
+
+  const ints = Object.entries(EXPECTED.fixtures).filter(([name]) => name.startsWith('int_') || name === 'records_neg_int_p2.pkl');
+
+  it('has the big-int fixtures', () => expect(ints.length).toBe(6));
+
+  it.each(ints)('%s is refused, naming the value', async (name, { refused }) => {
+    const error = await refusal(fixture(name));
+    const value = refused!.replace('python int ', '');
+    if (name.includes('2pow2100')) expect(error.message).toContain('263 bytes');
+    else expect(error.message).toContain(`the Python int ${value}`);
+    expect(error.message).toMatch(/refuses rather than return a wrong number|far beyond 64 bits/);
+  });
+});
+
+describe('files that are not (whole) pickles', () => {
+  it('names a committed Git LFS pointer of the original repository as such', async () => {
+    const error = await refusal(fixture('lfs_pointer_spotify_data.pkl'));
+    expect(error.message).toContain('is a Git LFS pointer, not a pickle');
+    expect(error.message).toContain('never downloaded');
+    expect(error.message).toContain('28,742,061 bytes');
+    expect(error.fix).toContain('git lfs pull');
+  });
+
+  it.skipIf(!existsSync(REAL_LFS_POINTERS))('names the real LFS pointers in shared/realdata as such', async () => {
+    const pointers = readdirSync(REAL_LFS_POINTERS).filter((f) => f.endsWith('.pkl'));
+    expect(pointers.length).toBeGreaterThan(0);
+    for (const name of pointers) {
+      const error = await refusal(join(REAL_LFS_POINTERS, name));
+      expect(error.message).toContain('Git LFS pointer');
+      expect(error.fix).toContain('git lfs pull');
+    }
+  });
+
+  it('refuses every truncation of a DataFrame pickle as truncated (or corrupt), never with a wrong table', async () => {
+    const bytes = readFileSync(fixture('df_mixed_p4.pkl'));
+    const path = join(work, 'truncated.pkl');
+    let truncatedMessages = 0;
+    for (let length = 1; length < bytes.length; length++) {
+      writeFileSync(path, bytes.subarray(0, length));
+      const error = await refusal(path);
+      if (error.message.includes('is truncated')) truncatedMessages++;
+    }
+    // Cutting right after a complete inner object can leave a well-formed but different pickle only if the
+    // cut lands exactly on a STOP; there is one STOP, at the end, so every cut reads as truncated.
+    expect(truncatedMessages).toBe(bytes.length - 1);
+  });
+
+  it('refuses a spectrogram pickle cut in the middle of its pixels', async () => {
+    const bytes = readFileSync(fixture('processed_data_real_shape_p4.pkl'));
+    const path = join(work, 'processed_data_cut.pkl');
+    writeFileSync(path, bytes.subarray(0, 300_000));
+    const error = await refusal(path);
+    expect(error.message).toContain('is truncated');
+    expect(error.fix).toMatch(/download the file again/);
+  });
+
+  it('refuses bytes after the pickle (two pickles in one file)', async () => {
+    const path = join(work, 'two.pkl');
+    writeFileSync(path, Buffer.concat([readFileSync(fixture('list_floats_p4.pkl')), readFileSync(fixture('list_strings_p2.pkl'))]));
+    expect((await refusal(path)).message).toContain('bytes after the end of its pickle');
+  });
+
+  it.each([
+    ['a CSV file', Buffer.from('name,popularity\nCrazy In Love,77\n'), 'not a pickle of protocol 2-5'],
+    ['an empty file', Buffer.alloc(0), 'is empty'],
+    ['a gzip-compressed pickle', gzipSync(Buffer.from([0x80, 4, 0x4e, 0x2e])), 'gzip-compressed'],
+    ['a zip archive', Buffer.from('PK\x03\x04rest', 'latin1'), 'zip archive'],
+    ['protocol 6', Buffer.from([0x80, 6, 0x4e, 0x2e]), 'protocol 6'],
+    ['garbage after PROTO', Buffer.from([0x80, 4, 0xff, 0x2e]), 'no pickle opcode'],
+  ])('refuses %s', async (what, bytes, message) => {
+    const path = join(work, `not-a-pickle-${what.replace(/\W+/g, '-')}.pkl`);
+    writeFileSync(path, bytes);
+    expect((await refusal(path)).message).toContain(message);
+  });
+
+  it('refuses a protocol 0 (text) pickle', async () => {
+    expect((await refusal(fixture('list_p0.pkl'))).fix).toContain('protocol=4');
+  });
+
+  it('says when the input does not exist', async () => {
+    expect((await refusal(join(work, 'missing.pkl'))).message).toContain('does not exist');
+  });
+});
+
+describe('values that do not make a table are refused, naming column and row', () => {
+  it.each([
+    ['records_heterogeneous_p4.pkl', /column "x" mixes int \(first at row 0\) and str \(first at row 1\)/],
+    ['dict_unequal_p4.pkl', /"a" has 3 rows but "b" has 2/],
+    ['df_shapes_differ_p4.pkl', /column "v": row 1 holds a <f8 array of shape \[4\] but row 0 a <f8 array of shape \[3\]/],
+    ['images_mixed_sizes_p4.pkl', /column "spectrogram": row 1 holds a 4x4 image but row 0 a 8x4 one/],
+    ['images_i16_p4.pkl', /column "spectrogram", row 0 holds an image of mode 'I;16'/],
+    ['dict_complex_p4.pkl', /column "c" holds numpy dtype <c16: complex numbers/],
+    ['df_empty_p4.pkl', /holds a pandas DataFrame with no rows \(columns: name, n\)/],
+    ['df_datetime_p4.pkl', /refers to the Python global pandas\._libs\.arrays\.__pyx_unpickle_NDArrayBacked.*datetime/],
+  ])('%s', async (name, message) => {
+    expect((await refusal(fixture(name))).message).toMatch(message);
+  });
+
+  it('covers every refused fixture of expected.json in this file', () => {
+    const refused = Object.entries(EXPECTED.fixtures).filter(([, f]) => f.refused).map(([name]) => name);
+    const source = readFileSync(import.meta.filename, 'utf8');
+    const covered = refused.filter(
+      (name) => source.includes(`'${name}'`) || name.startsWith('evil_') || name.startsWith('int_') || name === 'records_neg_int_p2.pkl',
+    );
+    expect(covered).toEqual(refused);
+  });
+
+  it.each([
+    ['a bare int', [0x80, 4, 0x4b, 7, 0x2e], 'holds an int'],
+    ['an empty list', [0x80, 4, 0x5d, 0x2e], 'empty list'],
+    ['a list mixing dicts and ints', [0x80, 4, 0x5d, 0x28, 0x7d, 0x4b, 1, 0x65, 0x2e], 'row 1 is an int, not a dict'],
+    ['a dict of scalars', [0x80, 4, 0x7d, 0x8c, 1, 0x61, 0x4b, 1, 0x73, 0x2e], 'value for "a" is an int'],
+    ['a list holding a list', [0x80, 4, 0x5d, 0x5d, 0x61, 0x2e], 'row 0 holds a list'],
+  ])('refuses %s', async (what, bytes, message) => {
+    const path = join(work, `shape-${what.replace(/\W+/g, '-')}.pkl`);
+    writeFileSync(path, Buffer.from(bytes));
+    expect((await refusal(path)).message).toContain(message);
+  });
+});
