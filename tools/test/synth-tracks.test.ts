@@ -121,7 +121,7 @@ describe('pandas / Python text forms', () => {
   });
 
   // Cross-check against real rows where the real-data notes exist (not part of the repository).
-  const realDir = '/work/shared/realdata/hidden-hits';
+  const realDir = path.resolve(import.meta.dirname, '../../../shared/realdata/hidden-hits');
   it.skipIf(!existsSync(realDir))('reproduces the artists / id_artists text of every real row', () => {
     let checked = 0;
     for (const file of readdirSync(realDir).filter((f) => f.endsWith('.csv'))) {

@@ -17,7 +17,8 @@ const FIXTURES = join(import.meta.dirname, 'fixtures', 'pickles');
 const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as {
   fixtures: Record<string, { refused?: string }>;
 };
-const REAL_LFS_POINTERS = '/work/shared/realdata/idanav100-spp';
+// ../shared beside the checkout (present on developer machines and in CI; absent elsewhere, then skipped).
+const REAL_LFS_POINTERS = join(import.meta.dirname, '../../../../shared/realdata/idanav100-spp');
 const PWNED = '/tmp/pwned';
 
 const work = mkdtempSync(join(tmpdir(), 'hitcast-pickle-safety-'));
