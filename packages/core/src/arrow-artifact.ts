@@ -190,11 +190,18 @@ export class ArtifactReader {
     return this.reader.numRecordBatches;
   }
 
-  async readBatch(index: number): Promise<RecordBatch> {
-    const batch = await this.reader.readRecordBatch(index);
-    if (!batch) throw new HitcastError(`${this.path}: record batch ${index} is missing (file truncated?)`);
-    return batch;
+  /** Reads one record batch. Calls may overlap: they are queued, since the file reader seeks one shared position. */
+  readBatch(index: number): Promise<RecordBatch> {
+    const read = this.queue.then(async () => {
+      const batch = await this.reader.readRecordBatch(index);
+      if (!batch) throw new HitcastError(`${this.path}: record batch ${index} is missing (file truncated?)`);
+      return batch;
+    });
+    this.queue = read.catch(() => undefined);
+    return read;
   }
+
+  private queue: Promise<unknown> = Promise.resolve();
 
   async *batches(): AsyncGenerator<RecordBatch> {
     for (let i = 0; i < this.numBatches; i++) yield await this.readBatch(i);

@@ -7,4 +7,5 @@ export * from './file-hash.ts';
 export * from './manifest.ts';
 export * from './params.ts';
 export * from './progress.ts';
+export * from './worker-pool.ts';
 export * from './rng.ts';

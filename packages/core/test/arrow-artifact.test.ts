@@ -79,3 +79,18 @@ describe('Arrow artifacts', () => {
     await expect(ArtifactReader.open(path.join(dir, 'absent.arrow'), spec)).rejects.toThrow(/absent\.arrow does not exist/);
   });
 });
+
+describe('ArtifactReader.readBatch', () => {
+  it('gives the right batches when reads overlap', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hitcast-artifact-'));
+    const file = path.join(dir, 'example.arrow');
+    const schema = artifactSchema(spec);
+    await writeArtifact(file, schema, (function* () {
+      for (let b = 0; b < 6; b++) yield batch(schema, b * 100, 100);
+    })());
+    const reader = await ArtifactReader.open(file, spec);
+    const batches = await Promise.all([5, 0, 3, 3, 1, 4, 2].map((i) => reader.readBatch(i)));
+    expect(batches.map((b) => b.get(0)?.toJSON().name)).toEqual(['song 500', 'song 0', 'song 300', 'song 300', 'song 100', 'song 400', 'song 200']);
+    await reader.close();
+  });
+});
