@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '@hitcast/core';
+import { registerSpectrogramCommands } from '@hitcast/data-spectrogram/command';
 import { registerSpotifyCommands } from '@hitcast/data-spotify/command';
 import { registerFetchCommand } from './fetch-command.ts';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerFetchCommand(program);
   registerSpotifyCommands(program);
+  registerSpectrogramCommands(program);
   return program;
 }
 

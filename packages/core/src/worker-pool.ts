@@ -1,4 +1,15 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * Starts a worker thread running a TypeScript module. Node 20 workers do not inherit tsx's loader
+ * hooks, so a plain-JS shim (ts-worker.mjs) loads the module through tsx's API.
+ */
+export function startTypeScriptWorker(module: URL, options: WorkerOptions = {}): Worker {
+  return new Worker(new URL('./ts-worker.mjs', import.meta.url), {
+    ...options,
+    workerData: { ...(options.workerData as object | undefined), hitcastModule: module.href },
+  });
+}
 
 type Reply<Result> = { ok: true; result: Result } | { ok: false; error: string };
 
@@ -26,7 +37,7 @@ export class WorkerPool<Task, Result> {
 
   constructor(module: URL, size: number) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { hitcastModule: module.href } });
+      const worker = startTypeScriptWorker(module);
       worker.on('message', (reply: Reply<Result>) => {
         const job = this.running.get(worker);
         this.running.delete(worker);
