@@ -1,0 +1,5 @@
+export * from './checkpoint.ts';
+export * from './fit.ts';
+export * from './metrics.ts';
+export * from './seeded-dropout.ts';
+export * from './split.ts';
