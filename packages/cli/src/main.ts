@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '@hitcast/core';
 import { registerSpectrogramCommands } from '@hitcast/data-spectrogram/command';
+import { registerCnnCommands } from '@hitcast/model-cnn/command';
 import { registerSpotifyCommands } from '@hitcast/data-spotify/command';
 import { registerFetchCommand } from './fetch-command.ts';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerFetchCommand(program);
   registerSpotifyCommands(program);
   registerSpectrogramCommands(program);
+  registerCnnCommands(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 export * from './checkpoint.ts';
 export * from './fit.ts';
 export * from './metrics.ts';
+export * from './report.ts';
 export * from './seeded-dropout.ts';
 export * from './split.ts';

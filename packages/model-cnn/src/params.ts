@@ -1,0 +1,30 @@
+import { readParams } from '@hitcast/core';
+import type { AugmentParams } from './augment.ts';
+import { ORIGINAL_AUGMENTATION } from './augment.ts';
+
+export interface CnnParams extends AugmentParams {
+  inputHeight: number;
+  inputWidth: number;
+  dropout: number;
+  seed: number;
+  batchSize: number;
+  epochs: number;
+  learningRate: number;
+  patience: number;
+}
+
+export const CNN_DEFAULTS: CnnParams = {
+  inputHeight: 64,
+  inputWidth: 256,
+  dropout: 0.3,
+  seed: 1,
+  batchSize: 8,
+  epochs: 30,
+  learningRate: 0.002,
+  patience: 8,
+  ...ORIGINAL_AUGMENTATION,
+};
+
+export function readCnnParams(file: string | undefined): CnnParams {
+  return file ? readParams(file, CNN_DEFAULTS) : { ...CNN_DEFAULTS };
+}
