@@ -3,14 +3,20 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { temporaryPathFor } from '../atomic.ts';
 
+/** A tensor with its name, as tf.io.encodeWeights and optimizers' getWeights use them. */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
 /** Named tensors as written by tf.io.encodeWeights: one binary blob plus its specs. */
-async function writeTensors(dir: string, name: string, tensors: tf.NamedTensor[]): Promise<void> {
+async function writeTensors(dir: string, name: string, tensors: NamedTensor[]): Promise<void> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
   await fs.writeFile(path.join(dir, `${name}.bin`), Buffer.from(data));
   await fs.writeFile(path.join(dir, `${name}.json`), JSON.stringify(specs));
 }
 
-async function readTensors(dir: string, name: string): Promise<tf.NamedTensor[]> {
+async function readTensors(dir: string, name: string): Promise<NamedTensor[]> {
   const specs = JSON.parse(await fs.readFile(path.join(dir, `${name}.json`), 'utf8')) as tf.io.WeightsManifestEntry[];
   const bytes = await fs.readFile(path.join(dir, `${name}.bin`));
   const map = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
@@ -18,13 +24,13 @@ async function readTensors(dir: string, name: string): Promise<tf.NamedTensor[]>
 }
 
 /** A model's weights in order (trainable and not: batch-norm statistics are part of the state). */
-export function modelWeights(model: tf.LayersModel): tf.NamedTensor[] {
+export function modelWeights(model: tf.LayersModel): NamedTensor[] {
   return model.weights.map((w, i) => ({ name: `${i}:${w.name}`, tensor: w.read() }));
 }
 
 export interface Checkpoint<State> {
   state: State;
-  tensors: Record<string, tf.NamedTensor[]>;
+  tensors: Record<string, NamedTensor[]>;
 }
 
 /**
@@ -56,7 +62,7 @@ export async function loadCheckpoint<State>(dir: string, names: string[]): Promi
   for (const candidate of [dir, `${dir}.old`]) {
     try {
       const state = JSON.parse(await fs.readFile(path.join(candidate, 'state.json'), 'utf8')) as State;
-      const tensors: Record<string, tf.NamedTensor[]> = {};
+      const tensors: Record<string, NamedTensor[]> = {};
       for (const name of names) tensors[name] = await readTensors(candidate, name);
       return { state, tensors };
     } catch (error) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, modelWeights, saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, modelWeights, saveCheckpoint, type NamedTensor } from './checkpoint.ts';
 import { trainingStep } from './seeded-dropout.ts';
 
 /** One batch: model inputs and the target (popularity / 100). The fit loop disposes both. */
@@ -113,8 +113,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => mse(batch.target, model.apply(batch.inputs, { training: true }) as tf.Tensor), variables);
         parts.forEach((part, i) => {
-          const names = new Set(part.variables.map((v) => v.read().name));
-          optimizers[i].applyGradients(Object.fromEntries(Object.entries(grads).filter(([name]) => names.has(name))));
+          const names = new Set(part.variables.map((v) => (v.read() as tf.Variable).name));
+          optimizers[i].applyGradients(Object.fromEntries(Object.entries(grads).filter(([name]) => names.has(name))) as tf.NamedTensorMap);
         });
         return value.dataSync()[0];
       });
@@ -168,12 +168,12 @@ export async function fit(options: FitOptions): Promise<FitResult> {
  */
 type AdamInternals = { accBeta1: tf.Variable; accBeta2: tf.Variable };
 
-async function adamState(optimizer: tf.AdamOptimizer): Promise<tf.NamedTensor[]> {
+async function adamState(optimizer: tf.AdamOptimizer): Promise<NamedTensor[]> {
   const { accBeta1, accBeta2 } = optimizer as unknown as AdamInternals;
   return [...(await optimizer.getWeights()), { name: 'hitcast/accBeta1', tensor: accBeta1 }, { name: 'hitcast/accBeta2', tensor: accBeta2 }];
 }
 
-async function restoreAdam(optimizer: tf.AdamOptimizer, state: tf.NamedTensor[]): Promise<void> {
+async function restoreAdam(optimizer: tf.AdamOptimizer, state: NamedTensor[]): Promise<void> {
   const powers = state.slice(-2);
   await optimizer.setWeights(state.slice(0, -2));
   const internals = optimizer as unknown as AdamInternals;
