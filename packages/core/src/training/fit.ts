@@ -114,7 +114,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         const { value, grads } = tf.variableGrads(() => mse(batch.target, model.apply(batch.inputs, { training: true }) as tf.Tensor), variables);
         parts.forEach((part, i) => {
           const names = new Set(part.variables.map((v) => (v.read() as tf.Variable).name));
-          optimizers[i].applyGradients(Object.fromEntries(Object.entries(grads).filter(([name]) => names.has(name))) as tf.NamedTensorMap);
+          optimizers[i].applyGradients(Object.fromEntries(Object.entries(grads).filter(([name]) => names.has(name))) as Record<string, tf.Variable>);
         });
         return value.dataSync()[0];
       });
