@@ -93,29 +93,15 @@ export interface SynthArtist {
 }
 
 /** One generated row, plus the hidden causes of its popularity (for tests and later stages). */
-export interface TrackRecord {
+export interface TrackRecord extends AudioFeatures {
   index: number;
   id: string;
   name: string;
   popularity: number;
-  durationMs: number;
-  explicit: 0 | 1;
   artists: string[];
   artistIds: string[];
   releaseDate: string;
   year: number;
-  danceability: number;
-  energy: number;
-  key: number;
-  loudness: number;
-  mode: 0 | 1;
-  speechiness: number;
-  acousticness: number;
-  instrumentalness: number;
-  liveness: number;
-  valence: number;
-  tempo: number;
-  timeSignature: number;
   latents: SongLatents;
   truth: {
     artistRanks: number[];
@@ -538,7 +524,8 @@ function releaseDateText(rng: SeededRng, year: number): string {
   return `${year}-${mm}-${String(1 + rng.int(daysInMonth)).padStart(2, '0')}`;
 }
 
-interface AudioFeatures {
+/** The audio-feature columns of a row (also the part of TrackRecord that audioFeatures() fills). */
+export interface AudioFeatures {
   durationMs: number;
   explicit: 0 | 1;
   danceability: number;

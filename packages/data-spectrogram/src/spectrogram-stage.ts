@@ -17,25 +17,17 @@ import {
 import { TRACKS_SPEC } from '@hitcast/data-spotify';
 import { SongMatcher, SongSet, type SongFile, type TrackCandidate } from './match/matcher.ts';
 import { PreviousSongs } from './previous-songs.ts';
+import type { SpectrogramParams } from './params.ts';
 import { compileFilePattern } from './song-file-name.ts';
 import { pixelsColumn, resampleSignature, songsSpec, TEXT_SPEC } from './songs-schema.ts';
 import type { SpectrogramResult, SpectrogramTask } from './spectrogram-worker.ts';
 import { listPngFiles } from './walk.ts';
 
 
-export interface SpectrogramStageOptions {
-  /** Folder holding `<year>/<Artist>_-_<Title>.png`. */
-  src: string;
+export interface SpectrogramStageOptions extends SpectrogramParams {
   /** tracks.arrow from stage data-spotify. */
   tracksFile: string;
   outDir: string;
-  filePattern: string;
-  width: number;
-  height: number;
-  yearsBefore: number;
-  yearsAfter: number;
-  /** Worker threads for decoding and resampling (one per core is right). */
-  workers: number;
   /** Rows per record batch of songs.arrow (each row is width × height bytes). */
   batchRows?: number;
   showProgress?: boolean;
