@@ -1,0 +1,128 @@
+/**
+ * Picks the fastest tfjs backend that actually works here, best first:
+ * tfjs-node-gpu → tfjs-node → wasm (with our training kernels) → cpu, and says why it skipped
+ * the better ones. An explicit choice (`--backend`) that cannot run is an error, never a silent
+ * fallback: a 50× slower run should not look like a normal one.
+ */
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import { HitcastError } from '../errors.ts';
+import { installWasmTraining } from './wasm-training.ts';
+
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendChoice {
+  name: BackendName;
+  /** One line for the log: what runs, and why each better backend was skipped. */
+  note: string;
+  skipped: { name: BackendName; reason: string }[];
+}
+
+export interface SelectOptions {
+  /** Where lines go (default stderr). */
+  log?: (line: string) => void;
+  /** Module loader; tests swap it to simulate installed-but-broken packages. */
+  importer?: (specifier: string) => Promise<unknown>;
+  /** Tells whether a package is installed at all; tests swap it too. */
+  isInstalled?: (pkg: string) => boolean;
+}
+
+const NATIVE = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+} as const;
+
+const NATIVE_HINT = 'its install script downloads libtensorflow, which fails offline; see packages/core/src/tf/README.md';
+
+/** How each backend is named in messages: by the package a user would install. */
+const LABEL: Record<BackendName, string> = {
+  'tensorflow-gpu': 'tfjs-node-gpu',
+  tensorflow: 'tfjs-node',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
+
+const require = createRequire(import.meta.url);
+function installedByDefault(pkg: string): boolean {
+  try {
+    require.resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseBackendOption(value: string): BackendName {
+  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
+  throw new HitcastError(`unknown backend '${value}'`, { fix: `use one of: ${BACKENDS.join(', ')}` });
+}
+
+/** Tries one backend; returns null when it runs, else the reason it cannot. */
+async function tryBackend(name: BackendName, opts: Required<SelectOptions>): Promise<string | null> {
+  if (name === 'tensorflow' || name === 'tensorflow-gpu') {
+    const pkg = NATIVE[name];
+    if (!opts.isInstalled(pkg)) return `not installed (${NATIVE_HINT})`;
+    try {
+      await opts.importer(pkg); // registers the backend as a side effect
+    } catch (error) {
+      const msg = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      return `installed, but its native binding failed to load: ${msg}`;
+    }
+  } else if (name === 'wasm') {
+    try {
+      await opts.importer('@tensorflow/tfjs-backend-wasm'); // registers the backend and its flags
+      // Measured in Node 20: SIMD works; forcing threads breaks the backend (falls back to 0.9 GFLOP/s).
+      tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      installWasmTraining();
+    } catch (error) {
+      return `failed to load: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  try {
+    if (!(await tf.setBackend(name))) return `tfjs could not initialise it`;
+  } catch (error) {
+    return `tfjs could not initialise it: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return null;
+}
+
+const DESCRIBE: Record<BackendName, string> = {
+  'tensorflow-gpu': 'tfjs-node-gpu (libtensorflow, CUDA)',
+  tensorflow: 'tfjs-node (libtensorflow, CPU)',
+  wasm: 'wasm (XNNPACK, SIMD on, threads off, hitcast training kernels installed)',
+  cpu: 'cpu (plain JS: ~50x slower than wasm to train; use only for checks)',
+};
+
+export async function selectBackend(preferred?: BackendName, options: SelectOptions = {}): Promise<BackendChoice> {
+  const opts: Required<SelectOptions> = {
+    log: options.log ?? ((line) => console.error(line)),
+    importer: options.importer ?? ((spec) => import(spec)),
+    isInstalled: options.isInstalled ?? installedByDefault,
+  };
+  if (preferred !== undefined) {
+    const reason = await tryBackend(parseBackendOption(preferred), opts);
+    if (reason !== null) {
+      throw new HitcastError(`backend '${preferred}' was asked for but cannot run: ${LABEL[preferred]}: ${reason}`, {
+        fix: `drop --backend to use the best available one, or fix the cause above`,
+      });
+    }
+    const choice = { name: preferred, note: `tfjs backend: ${DESCRIBE[preferred]} (asked for)`, skipped: [] };
+    opts.log(choice.note);
+    return choice;
+  }
+  const skipped: BackendChoice['skipped'] = [];
+  for (const name of BACKENDS) {
+    const reason = await tryBackend(name, opts);
+    if (reason === null) {
+      const why = skipped.map((s) => `${LABEL[s.name]}: ${s.reason}`).join('; ');
+      const note = `tfjs backend: ${DESCRIBE[name]}${why ? ` — skipped ${why}` : ''}`;
+      opts.log(note);
+      return { name, note, skipped };
+    }
+    skipped.push({ name, reason });
+  }
+  // Unreachable in practice: the cpu backend ships inside @tensorflow/tfjs.
+  throw new HitcastError(`no tfjs backend could start: ${skipped.map((s) => `${LABEL[s.name]}: ${s.reason}`).join('; ')}`);
+}
