@@ -11,6 +11,8 @@ export interface CnnParams extends AugmentParams {
   epochs: number;
   learningRate: number;
   patience: number;
+  /** Depthwise ("grouped") convolutions in blocks 2 and 3 as in the original, instead of full ones. */
+  groupedConvolutions: boolean;
 }
 
 export const CNN_DEFAULTS: CnnParams = {
@@ -22,6 +24,7 @@ export const CNN_DEFAULTS: CnnParams = {
   epochs: 30,
   learningRate: 0.002,
   patience: 8,
+  groupedConvolutions: false,
   ...ORIGINAL_AUGMENTATION,
 };
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveModel } from '@hitcast/core/tf';
 import { describeReport, fit, writeRunReport, type Prediction, type RunReport } from '@hitcast/core/training';
-import { buildCnn, ORIGINAL_BLOCKS } from './cnn.ts';
+import { buildCnn, cnnBlocks } from './cnn.ts';
 import { toModelInput } from './augment.ts';
 import { cnnBatches, inputsFileName, prepareCnnInputs, readExamples, type CnnExample } from './cnn-inputs.ts';
 import type { CnnParams } from './params.ts';
@@ -33,10 +33,19 @@ export async function trainCnnStage(options: TrainCnnOptions): Promise<RunReport
   const inputsFile = inputsFileName(outDir, height, width);
   if (!options.resume || !existsSync(inputsFile)) await prepareCnnInputs(options.songsFile, inputsFile, height, width);
 
+  // Start every run at the predict-the-mean baseline: output bias = mean training target.
+  let sum = 0;
+  let count = 0;
+  for await (const example of readExamples(inputsFile, height, width, 'train')) {
+    sum += example.popularity / 100;
+    count++;
+  }
+  const outputBias = count ? sum / count : 0;
+
   const reports: RunReport[] = [];
   for (const run of options.runs ?? (Object.keys(CNN_RUNS) as CnnRun[])) {
     const runDir = path.join(outDir, run);
-    const { model } = buildCnn({ height, width, blocks: ORIGINAL_BLOCKS, dropout: params.dropout, seed: params.seed });
+    const { model } = buildCnn({ height, width, blocks: cnnBlocks(params.groupedConvolutions), dropout: params.dropout, seed: params.seed, outputBias });
     const augment = CNN_RUNS[run].augment ? params : undefined;
     const result = await fit({
       name: run,
