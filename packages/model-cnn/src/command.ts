@@ -10,7 +10,7 @@ export function registerCnnCommands(program: Command): void {
     .command('train-cnn')
     .description('stage model-cnn: train the spectrogram CNN on songs.arrow, without augmentation (cnn-only) and with it (cnn-pretrained)')
     .requiredOption('--songs <file>', 'songs.arrow from `hitcast spectrograms`')
-    .requiredOption('--out <dir>', 'output folder (one sub-folder per run: model/, metrics.json, predictions.json, checkpoint/)')
+    .requiredOption('--out <dir>', 'output folder (one sub-folder per run: model/, metrics.json, predictions.arrow, checkpoint/)')
     .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-cnn/params.json')
     .option('--run <name...>', `runs to train (${Object.keys(CNN_RUNS).join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { Field, Float32, makeVector, Utf8 } from 'apache-arrow';
+import { artifactSchema, recordBatchFromColumns, writeArtifact, type ArtifactSpec } from '../arrow-artifact.ts';
+import { utf8Column } from '../arrow-columns.ts';
 import { writeFileAtomic } from '../atomic.ts';
 import type { FitResult } from './fit.ts';
 import { regressionMetrics, type RegressionMetrics } from './metrics.ts';
@@ -12,6 +15,18 @@ export interface Prediction {
   actual: number;
 }
 
+/** predictions.arrow: every merged-set song's prediction with its split, for the evaluation stage. */
+export const PREDICTIONS_SPEC: ArtifactSpec = {
+  name: 'predictions',
+  version: 1,
+  fields: [
+    new Field('id', new Utf8(), false),
+    new Field('split', new Utf8(), false),
+    new Field('predicted', new Float32(), false),
+    new Field('actual', new Float32(), false),
+  ],
+};
+
 export interface RunReport {
   run: string;
   backend: string;
@@ -22,16 +37,18 @@ export interface RunReport {
   /** Predicting the mean popularity of the training songs, on the same test songs. */
   meanBaseline: RegressionMetrics;
   finishedAt: string;
+  /** Anything else a stage records about the run (model configuration, speed, other test sets). */
+  [extra: string]: unknown;
 }
 
 /**
  * Writes a training run's record: `metrics.json` (backend, parameters, history, metrics per split and
- * the predict-the-mean baseline on the same test songs) and `predictions.json` (every song, for the
- * evaluation stage). Returns the report.
+ * the predict-the-mean baseline on the same test songs, plus the stage's `extra`) and `predictions.arrow`
+ * (every merged-set song, for the evaluation stage). Returns the report.
  */
 export async function writeRunReport(
   runDir: string,
-  entry: { run: string; backend: string; params: Record<string, unknown>; fit: FitResult; predictions: Prediction[] },
+  entry: { run: string; backend: string; params: Record<string, unknown>; fit: FitResult; predictions: Prediction[]; extra?: Record<string, unknown> },
 ): Promise<RunReport> {
   const bySplit = (split: Split) => entry.predictions.filter((p) => p.split === split);
   const metricsOf = (rows: Prediction[]) => regressionMetrics(rows.map((p) => p.predicted), rows.map((p) => p.actual));
@@ -47,9 +64,19 @@ export async function writeRunReport(
     metrics: { train: metricsOf(train), validation: metricsOf(bySplit('validation')), test: metricsOf(test) },
     meanBaseline: regressionMetrics(test.map(() => trainMean), test.map((p) => p.actual)),
     finishedAt: new Date().toISOString(),
+    ...entry.extra,
   };
   await writeFileAtomic(path.join(runDir, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(path.join(runDir, 'predictions.json'), `${JSON.stringify(entry.predictions)}\n`);
+  const schema = artifactSchema(PREDICTIONS_SPEC, { 'hitcast.run': entry.run, 'hitcast.scale': 'popularity 0-100' });
+  const predictions = entry.predictions;
+  await writeArtifact(path.join(runDir, 'predictions.arrow'), schema, [
+    recordBatchFromColumns(schema, {
+      id: utf8Column(predictions.map((p) => p.id)),
+      split: utf8Column(predictions.map((p) => p.split)),
+      predicted: makeVector(Float32Array.from(predictions, (p) => p.predicted)).data[0],
+      actual: makeVector(Float32Array.from(predictions, (p) => p.actual)).data[0],
+    }),
+  ]);
   return report;
 }
 
