@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError } from '@hitcast/core';
 import { registerSpectrogramCommands } from '@hitcast/data-spectrogram/command';
 import { registerCnnCommands } from '@hitcast/model-cnn/command';
+import { registerFusionCommands } from '@hitcast/model-fusion/command';
+import { registerTextCommands } from '@hitcast/model-text/command';
 import { registerSpotifyCommands } from '@hitcast/data-spotify/command';
 import { registerFetchCommand } from './fetch-command.ts';
 
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerSpotifyCommands(program);
   registerSpectrogramCommands(program);
   registerCnnCommands(program);
+  registerTextCommands(program);
+  registerFusionCommands(program);
   return program;
 }
 

@@ -1,0 +1,197 @@
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { HitcastError } from '@hitcast/core';
+import { loadModel, saveModel } from '@hitcast/core/tf';
+import { describeReport, fit, writeRunReport, type Prediction, type RunReport } from '@hitcast/core/training';
+import { buildCnn, cnnBlocks, cnnFeaturesModel, inputsFileName, type CnnParams } from '@hitcast/model-cnn';
+import { buildTextModel, featuresModel as textFeaturesModel, WordPieceTokenizer, type TextParams } from '@hitcast/model-text';
+import { featureBatches, fusionBatches, loadFusionExamples, toInputs, type FusionExample } from './fusion-data.ts';
+import { buildCombinedModel, buildFusionHead } from './fusion-model.ts';
+import type { FusionParams } from './params.ts';
+
+/** The two fusion runs of the study. */
+export const FUSION_RUNS = ['combined-naive', 'fusion-pretrained'] as const;
+export type FusionRun = (typeof FUSION_RUNS)[number];
+
+export interface TrainFusionOptions {
+  songsFile: string;
+  /** model-cnn's output folder (inputs file and cnn-pretrained/model). */
+  cnnDir: string;
+  /** model-text's output folder (tokenizer.json and text-pretrained/model). */
+  textDir: string;
+  outDir: string;
+  params: FusionParams;
+  cnnParams: CnnParams;
+  textParams: TextParams;
+  backend: string;
+  resume: boolean;
+  runs?: FusionRun[];
+  log?: (line: string) => void;
+}
+
+/**
+ * Stage model-fusion.
+ * - combined-naive: a fresh CNN, a fresh Transformer and the head, trained end to end on the merged set.
+ * - fusion-pretrained: the pre-trained backbones frozen — their features computed once, in inference mode,
+ *   so batch-norm statistics cannot drift — and only the head trained on them.
+ */
+export async function trainFusionStage(options: TrainFusionOptions): Promise<RunReport[]> {
+  const { params, cnnParams } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const [height, width] = [cnnParams.inputHeight, cnnParams.inputWidth];
+  const tokenizer = await WordPieceTokenizer.load(path.join(options.textDir, 'tokenizer.json')).catch((error: Error) => {
+    throw new HitcastError(`cannot read the tokenizer of stage model-text in ${options.textDir}: ${error.message}`, { fix: 'run `npx nx run model-text:train` first' });
+  });
+  const examples = await loadFusionExamples(options.songsFile, inputsFileName(options.cnnDir, height, width), height, width, (song) => tokenizer.encode(song));
+  const train = examples.filter((e) => e.split === 'train');
+  const outputBias = train.reduce((s, e) => s + e.popularity / 100, 0) / Math.max(1, train.length);
+
+  const reports: RunReport[] = [];
+  for (const run of options.runs ?? FUSION_RUNS) {
+    const runDir = path.join(options.outDir, run);
+    const head = buildFusionHead(params.seed);
+    // Start at the baseline, as the backbones do.
+    const outputLayer = head.getLayer('fusion_output');
+    outputLayer.setWeights([outputLayer.getWeights()[0], tf.tensor1d([outputBias])]);
+
+    let model: tf.LayersModel;
+    let result;
+    let predictions: Prediction[];
+    if (run === 'fusion-pretrained') {
+      const cnn = await loadBackbone(path.join(options.cnnDir, 'cnn-pretrained', 'model'), 'model-cnn');
+      const text = await loadBackbone(path.join(options.textDir, 'text-pretrained', 'model'), 'model-text');
+      const raw = frozenFeatures(cnnFeaturesModel(cnn), textFeaturesModel(text), examples, height, width);
+      const scaling = featureScaling(raw, examples);
+      const features = standardize(raw, scaling);
+      result = await fit({
+        name: run,
+        model: head,
+        parts: [{ name: 'head', variables: head.trainableWeights, learningRate: params.headLearningRate }],
+        trainBatches: (epoch) => featureBatches(features, examples, { split: 'train', batchSize: params.batchSize, seed: params.seed, epoch }),
+        validationBatches: () => featureBatches(features, examples, { split: 'validation', batchSize: params.batchSize, seed: params.seed }),
+        epochs: params.epochs,
+        patience: params.patience,
+        runDir,
+        resume: options.resume,
+        log,
+      });
+      predictions = predictFeatures(head, features, examples);
+      foldScalingIntoHead(head, scaling); // the saved model takes raw features, like the backbones give them
+      model = buildCombinedModel(cnnFeaturesModel(cnn), textFeaturesModel(text), head); // saved as one model for users
+    } else {
+      const cnn = buildCnn({ height, width, blocks: cnnBlocks(cnnParams.groupedConvolutions), dropout: cnnParams.dropout, seed: cnnParams.seed });
+      const textConfig = { ...pickTextConfig(options.textParams), vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength };
+      const text = buildTextModel(textConfig);
+      model = buildCombinedModel(cnn.features, text.features, head);
+      result = await fit({
+        name: run,
+        model,
+        parts: [
+          { name: 'cnn', variables: cnn.features.trainableWeights, learningRate: params.cnnLearningRate },
+          { name: 'text', variables: text.features.trainableWeights, learningRate: params.textLearningRate },
+          { name: 'head', variables: head.trainableWeights, learningRate: params.headLearningRate },
+        ],
+        trainBatches: (epoch) => fusionBatches(examples, { split: 'train', batchSize: params.batchSize, height, width, seed: params.seed, epoch }),
+        validationBatches: () => fusionBatches(examples, { split: 'validation', batchSize: params.batchSize, height, width, seed: params.seed }),
+        epochs: params.epochs,
+        patience: params.patience,
+        runDir,
+        resume: options.resume,
+        log,
+      });
+      predictions = predictCombined(model, examples, height, width, params.batchSize);
+    }
+    await saveModel(model, path.join(runDir, 'model'), { hitcast: { stage: 'model-fusion', run, tokenizer: '../../../model-text/tokenizer.json' } });
+    const report = await writeRunReport(runDir, { run, backend: options.backend, params: { ...params }, fit: result, predictions });
+    log(describeReport(report));
+    reports.push(report);
+  }
+  return reports;
+}
+
+async function loadBackbone(dir: string, stage: string): Promise<tf.LayersModel> {
+  try {
+    return await loadModel(dir);
+  } catch (error) {
+    throw new HitcastError(`cannot load the pre-trained model in ${dir}: ${(error as Error).message}`, { fix: `run \`npx nx run ${stage}:train\` first` });
+  }
+}
+
+function pickTextConfig(p: TextParams) {
+  return { dModel: p.dModel, heads: p.heads, layers: p.layers, ffDim: p.ffDim, dropout: p.dropout, seed: p.seed };
+}
+
+/** Both backbones' 64 features for every song, side by side ([songs, 128]), in inference mode. */
+export function frozenFeatures(cnn: tf.LayersModel, text: tf.LayersModel, examples: FusionExample[], height: number, width: number, batchSize = 32): Float32Array {
+  const out = new Float32Array(examples.length * 128);
+  for (let start = 0; start < examples.length; start += batchSize) {
+    const rows = examples.slice(start, start + batchSize);
+    const joined = tf.tidy(() => {
+      const [pixels, tokens] = toInputs(rows, height, width);
+      return tf.concat([cnn.predict(pixels) as tf.Tensor, text.predict(tokens) as tf.Tensor], 1);
+    });
+    out.set(joined.dataSync(), start * 128);
+    joined.dispose();
+  }
+  return out;
+}
+
+/** Mean and standard deviation per feature (128), over the training songs. */
+export interface FeatureScaling {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+/**
+ * The two backbones' features live on unrelated scales (batch-normed ReLU outputs vs pooled attention
+ * outputs), so the head trains on each backbone's block centred per feature and divided by the block's
+ * overall spread — one scale per backbone, not per feature: many units barely vary on the few training
+ * songs, and dividing by their tiny spread would blow up on other songs.
+ */
+export function featureScaling(features: Float32Array, examples: FusionExample[]): FeatureScaling {
+  const mean = new Float32Array(128);
+  const std = new Float32Array(128);
+  const rows = [...examples.keys()].filter((i) => examples[i].split === 'train');
+  for (let j = 0; j < 128; j++) for (const i of rows) mean[j] += features[i * 128 + j] / rows.length;
+  for (const [from, to] of [[0, 64], [64, 128]]) {
+    let variance = 0;
+    for (let j = from; j < to; j++) for (const i of rows) variance += (features[i * 128 + j] - mean[j]) ** 2 / (rows.length * (to - from));
+    std.fill(Math.sqrt(variance) || 1, from, to);
+  }
+  return { mean, std };
+}
+
+export function standardize(features: Float32Array, { mean, std }: FeatureScaling): Float32Array {
+  return features.map((value, k) => (value - mean[k % 128]) / std[k % 128]);
+}
+
+/** Rewrites the head's first layer so that, on raw features, it computes what it learned on standardised ones. */
+export function foldScalingIntoHead(head: tf.LayersModel, { mean, std }: FeatureScaling): void {
+  const layer = head.getLayer('fusion_hidden');
+  const [kernel, bias] = layer.getWeights(); // kernel [128, 64]
+  const folded = tf.tidy(() => {
+    const k = kernel.div(tf.tensor2d(std, [128, 1]));
+    const b = bias.sub(tf.tensor1d(mean).reshape([1, 128]).matMul(k).reshape([-1]));
+    return [k, b];
+  });
+  layer.setWeights(folded);
+}
+
+function predictFeatures(head: tf.LayersModel, features: Float32Array, examples: FusionExample[]): Prediction[] {
+  const output = tf.tidy(() => head.predict(tf.tensor2d(features, [examples.length, 128])) as tf.Tensor);
+  const values = output.dataSync();
+  output.dispose();
+  return examples.map((e, i) => ({ id: e.id, split: e.split, predicted: values[i] * 100, actual: e.popularity }));
+}
+
+function predictCombined(model: tf.LayersModel, examples: FusionExample[], height: number, width: number, batchSize: number): Prediction[] {
+  const predictions: Prediction[] = [];
+  for (let start = 0; start < examples.length; start += batchSize) {
+    const rows = examples.slice(start, start + batchSize);
+    const output = tf.tidy(() => model.predict(toInputs(rows, height, width)) as tf.Tensor);
+    const values = output.dataSync();
+    output.dispose();
+    rows.forEach((e, k) => predictions.push({ id: e.id, split: e.split, predicted: values[k] * 100, actual: e.popularity }));
+  }
+  return predictions;
+}
