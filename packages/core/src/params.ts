@@ -25,8 +25,9 @@ export function readParams<T extends object>(file: string, defaults: T): T {
     throw new HitcastError(`${file} must hold a JSON object of parameters`);
   }
   const known = new Set(Object.keys(defaults));
+  const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (key.startsWith('$')) continue; // "$comment" and the like
+    if (key.startsWith('$')) continue; // "$comment" and the like: documentation, not parameters
     if (!known.has(key)) {
       throw new HitcastError(`${file}: unknown parameter "${key}"`, {
         fix: `known parameters are: ${[...known].join(', ')}`,
@@ -36,6 +37,7 @@ export function readParams<T extends object>(file: string, defaults: T): T {
     if (typeof value !== expected) {
       throw new HitcastError(`${file}: parameter "${key}" must be a ${expected}, got ${JSON.stringify(value)}`);
     }
+    values[key] = value;
   }
-  return { ...defaults, ...(parsed as Partial<T>) };
+  return { ...defaults, ...(values as Partial<T>) };
 }
