@@ -4,7 +4,7 @@ import { HitcastError } from '@hitcast/core';
 import { loadModel, saveModel } from '@hitcast/core/tf';
 import { describeReport, fit, writeRunReport, type Prediction, type RunReport } from '@hitcast/core/training';
 import { buildCnn, cnnBlocks, cnnFeaturesModel, inputsFileName, type CnnParams } from '@hitcast/model-cnn';
-import { buildTextModel, featuresModel as textFeaturesModel, WordPieceTokenizer, type TextParams } from '@hitcast/model-text';
+import { buildTextModel, featuresModel as textFeaturesModel, transformerShape, WordPieceTokenizer, type TextParams } from '@hitcast/model-text';
 import { featureBatches, fusionBatches, loadFusionExamples, toInputs, type FusionExample } from './fusion-data.ts';
 import { buildCombinedModel, buildFusionHead } from './fusion-model.ts';
 import type { FusionParams } from './params.ts';
@@ -80,7 +80,7 @@ export async function trainFusionStage(options: TrainFusionOptions): Promise<Run
       model = buildCombinedModel(cnnFeaturesModel(cnn), textFeaturesModel(text), head); // saved as one model for users
     } else {
       const cnn = buildCnn({ height, width, blocks: cnnBlocks(cnnParams.groupedConvolutions), dropout: cnnParams.dropout, seed: cnnParams.seed });
-      const textConfig = { ...pickTextConfig(options.textParams), vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength };
+      const textConfig = { ...transformerShape(options.textParams), vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength };
       const text = buildTextModel(textConfig);
       model = buildCombinedModel(cnn.features, text.features, head);
       result = await fit({
@@ -117,9 +117,6 @@ async function loadBackbone(dir: string, stage: string): Promise<tf.LayersModel>
   }
 }
 
-function pickTextConfig(p: TextParams) {
-  return { dModel: p.dModel, heads: p.heads, layers: p.layers, ffDim: p.ffDim, dropout: p.dropout, seed: p.seed };
-}
 
 /** Both backbones' 64 features for every song, side by side ([songs, 128]), in inference mode. */
 export function frozenFeatures(cnn: tf.LayersModel, text: tf.LayersModel, examples: FusionExample[], height: number, width: number, batchSize = 32): Float32Array {

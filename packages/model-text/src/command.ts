@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { writeStageManifest } from '@hitcast/core';
 import { parseBackendOption, selectBackend, type BackendName } from '@hitcast/core/tf';
 import { readTextParams } from './params.ts';
-import { stageParams, trainText } from './train-text.ts';
+import { trainText } from './train-text.ts';
 
 /** Registers `hitcast train-text`. */
 export function registerTextCommands(program: Command): void {
@@ -29,7 +29,7 @@ export function registerTextCommands(program: Command): void {
       });
       await writeStageManifest(options.out, {
         stage: 'model-text',
-        params: stageParams(params),
+        params: { ...params },
         inputs: [options.songs, options.text],
         outputs: [summary.tokenizerFile, ...summary.runs.flatMap((r) => r.files)],
         summary: { backend: backend.name, ...summary },

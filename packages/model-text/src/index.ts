@@ -4,7 +4,7 @@ export {
   type SongText, type TokenizerJson,
 } from './tokenizer.ts';
 export { trainWordPiece, WordCounter, type TrainOptions } from './tokenizer-train.ts';
-export { buildTextModel, featuresModel, FEATURES_LAYER, TEXT_FEATURES, type TextModelConfig } from './transformer.ts';
+export { buildTextModel, featuresModel, FEATURES_LAYER, TEXT_FEATURES, transformerShape, type TextModelConfig, type TransformerShape } from './transformer.ts';
 export * from './layers/index.ts';
 export {
   batches, countWords, encodeRows, encodeSource, epochBatches, idsTensor, lengthSortedBatches, meanPopularity, popularityOf, predictPopularity, readRows, rowsOf, songsSource, SPLITS, textSource,

@@ -1,19 +1,12 @@
 import { readParams } from '@hitcast/core';
+import type { TransformerShape } from './transformer.ts';
 
 /** Parameters of stage model-text (packages/model-text/params.json). Flat, so readParams can check every key. */
-export interface TextParams {
+export interface TextParams extends TransformerShape {
   /** Tokenizer: most entries in the vocabulary (specials, year tokens, characters, merged pieces). */
   vocabSize: number;
   /** Tokens per song, [CLS] year [SEP] artists [SEP] title [SEP], padded or truncated. */
   maxLength: number;
-  /** Transformer width, attention heads, encoder blocks, feed-forward width. */
-  dModel: number;
-  heads: number;
-  layers: number;
-  ffDim: number;
-  dropout: number;
-  /** Seed of initial weights, dropout masks and batch order. */
-  seed: number;
   /** Run "text-pretrained": trained on text.arrow (songs outside the merged set). */
   pretrainEpochs: number;
   pretrainBatchSize: number;

@@ -11,7 +11,7 @@ import {
 } from './text-batches.ts';
 import { WordPieceTokenizer } from './tokenizer.ts';
 import { trainWordPiece, WordCounter } from './tokenizer-train.ts';
-import { buildTextModel, type TextModelConfig } from './transformer.ts';
+import { buildTextModel, transformerShape, type TextModelConfig } from './transformer.ts';
 
 export const RUNS = ['text-pretrained', 'text-only'] as const;
 export type RunName = (typeof RUNS)[number];
@@ -133,14 +133,9 @@ async function trainRun(run: RunName, data: RunData, settings: RunSettings): Pro
   const testRows = rowsOf(songs, 'test');
   const trainMean = meanPopularity(train, trainRows);
   const config: TextModelConfig = {
+    ...transformerShape(params),
     vocabSize: tokenizer.vocabSize,
     maxLength: tokenizer.maxLength,
-    dModel: params.dModel,
-    heads: params.heads,
-    layers: params.layers,
-    ffDim: params.ffDim,
-    dropout: params.dropout,
-    seed: params.seed,
     outputBias: trainMean / 100, // start from the baseline, so early epochs learn the signal, not the offset
   };
   log(`${run}: ${trainRows.length} train / ${validationRows.length} validation rows of the ${data.trainLabel}; ${testRows.length} test songs; backend ${options.backend}`);
@@ -191,7 +186,7 @@ async function trainRun(run: RunName, data: RunData, settings: RunSettings): Pro
 
   const modelDir = path.join(runDir, 'model');
   await saveModel(model, modelDir, { hitcast: { stage: 'model-text', run, config, tokenizer: '../../tokenizer.json' } });
-  const report = await writeRunReport(runDir, { run, backend: options.backend, params: stageParams(params), fit: result, predictions, extra });
+  const report = await writeRunReport(runDir, { run, backend: options.backend, params: { ...params }, fit: result, predictions, extra });
   progress?.finish();
   log(`${describeReport(report)}; ${samplesPerSecond.toFixed(0)} samples/s`);
   model.dispose();
@@ -235,7 +230,3 @@ async function* timedEpoch(epoch: number, set: EncodedSet, batchRows: Int32Array
   timing.ms += Date.now() - started;
 }
 
-/** The parameters without "$comment"-style keys, for metrics and the manifest. */
-export function stageParams(params: TextParams): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([key]) => !key.startsWith('$')));
-}

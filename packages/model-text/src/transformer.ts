@@ -2,17 +2,28 @@ import * as tf from '@tensorflow/tfjs';
 import { SeededDropout } from '@hitcast/core/training';
 import { LayerNorm, MaskedMeanPool, MultiHeadSelfAttention, normalInit, PaddingMask, PositionEmbedding, subSeed, TokenEmbedding } from './layers/index.ts';
 
-export interface TextModelConfig {
-  /** Embedding rows: the tokenizer's vocabulary size. */
-  vocabSize: number;
-  /** Most tokens per input (the tokenizer's maxLength); batches may be shorter. */
-  maxLength: number;
+/** The encoder's shape and seed: what params.json chooses (the tokenizer fixes the rest). */
+export interface TransformerShape {
+  /** Transformer width, attention heads, encoder blocks, feed-forward width. */
   dModel: number;
   heads: number;
   layers: number;
   ffDim: number;
   dropout: number;
+  /** Seed of initial weights, dropout masks and batch order. */
   seed: number;
+}
+
+/** The shape fields of a larger parameter set (e.g. the stage's params.json). */
+export function transformerShape(p: TransformerShape): TransformerShape {
+  return { dModel: p.dModel, heads: p.heads, layers: p.layers, ffDim: p.ffDim, dropout: p.dropout, seed: p.seed };
+}
+
+export interface TextModelConfig extends TransformerShape {
+  /** Embedding rows: the tokenizer's vocabulary size. */
+  vocabSize: number;
+  /** Most tokens per input (the tokenizer's maxLength); batches may be shorter. */
+  maxLength: number;
   /** Initial output bias: the mean target (popularity / 100), so training starts at the baseline. */
   outputBias?: number;
 }
