@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyWorkspace, editJson, runTarget } from './nx-workspace.ts';
@@ -18,8 +18,8 @@ const modelWeights = (root: string, dir: string) => {
   return out;
 };
 
-describe('`nx run-many -t train` on the committed sample', () => {
-  it('trains the four configurations; the frozen pre-trained fusion beats the mean; changing the CNN re-trains CNN and fusion only', { timeout: 600_000 }, () => {
+describe('`nx run-many -t train` and `-t report` on the committed sample', () => {
+  it('trains the four configurations; the frozen pre-trained fusion beats the mean; eval ends the run with its table; changing the CNN re-trains CNN, fusion and eval only', { timeout: 600_000 }, () => {
     const root = copyWorkspace();
     // Shorter CNN and end-to-end runs keep this test to a few minutes; the text branch and the fusion
     // head train with the committed parameters.
@@ -58,9 +58,25 @@ describe('`nx run-many -t train` on the committed sample', () => {
     }
 
     expect(runTarget(root, 'train')).toMatchObject({ ran: [] });
+
+    // The evaluation stage joins the runs; with the workspace's default output the run ends with its table.
+    const report = runTarget(root, 'report');
+    expect(report.ran).toEqual(['eval:report']);
+    const table = report.output.lastIndexOf('# hitcast evaluation:');
+    expect(table).toBeGreaterThan(report.output.lastIndexOf('> nx run model-fusion:train'));
+    expect(report.output.slice(table)).toMatch(/\| config \| 4\. pre-trained, frozen \(fusion head trained\) \| \d+\.\d\d \[/);
+    for (const file of ['metrics.arrow', 'metrics.json', 'report.md', 'report.html', 'manifest.json']) {
+      expect(existsSync(path.join(root, 'artifacts/eval', file)), file).toBe(true);
+    }
+    const evalMetrics = JSON.parse(readFileSync(path.join(root, 'artifacts/eval/metrics.json'), 'utf8'));
+    const fusionRmse = evalMetrics.metrics.find((m: { entry: string; metric: string }) => m.entry === 'fusion-pretrained' && m.metric === 'rmse');
+    expect(fusionRmse.value).toBeCloseTo(fusion.metrics.test.rmse, 3); // the same test songs as the run's own report
+    expect(fusionRmse.test_songs).toBe(fusion.metrics.test.count);
+
     editJson(path.join(root, 'packages/model-cnn/params.json'), { epochs: 5 });
-    const again = runTarget(root, 'train');
-    expect(again.ran).toEqual(['model-cnn:train', 'model-fusion:train']);
+    const again = runTarget(root, 'report');
+    expect(again.ran).toEqual(['eval:report', 'model-cnn:train', 'model-fusion:train']);
     expect(again.cached).toEqual(['data-spectrogram:build', 'data-spotify:build', 'model-text:train']);
+    expect(runTarget(root, 'report')).toMatchObject({ ran: [] });
   });
 });

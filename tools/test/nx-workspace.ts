@@ -12,7 +12,7 @@ const repo = path.resolve(import.meta.dirname, '../..');
  */
 export function copyWorkspace(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'hitcast-nx-'));
-  for (const entry of ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'packages', 'tools', 'datasets']) {
+  for (const entry of ['package.json', 'package-lock.json', 'nx.json', '.env', 'tsconfig.base.json', 'packages', 'tools', 'datasets']) {
     cpSync(path.join(repo, entry), path.join(root, entry), {
       recursive: true,
       filter: (source) => !source.split(path.sep).includes('test') || !source.startsWith(path.join(repo, 'packages')),
@@ -30,9 +30,12 @@ export function copyWorkspace(): string {
   return root;
 }
 
-/** Runs `nx run-many -t TARGET` and returns which tasks ran and which came from the cache. */
-export function runTarget(root: string, target: string): { ran: string[]; cached: string[] } {
-  const raw = execFileSync(process.execPath, [path.join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run-many', '-t', target, '--output-style=static'], {
+/**
+ * Runs `nx run-many -t TARGET` with the workspace's default output style (the copied .env sets it, as a
+ * user's run gets it) and returns which tasks ran, which came from the cache, and what was printed.
+ */
+export function runTarget(root: string, target: string): { ran: string[]; cached: string[]; output: string } {
+  const raw = execFileSync(process.execPath, [path.join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run-many', '-t', target], {
     cwd: root,
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0' },
     encoding: 'utf8',
@@ -43,6 +46,7 @@ export function runTarget(root: string, target: string): { ran: string[]; cached
   return {
     ran: lines.filter((m) => !/cache/.test(m[3])).map((m) => `${m[1]}:${m[2]}`).sort(),
     cached: lines.filter((m) => /cache/.test(m[3])).map((m) => `${m[1]}:${m[2]}`).sort(),
+    output,
   };
 }
 

@@ -28,7 +28,8 @@ export const METRICS_SPEC: ArtifactSpec = {
   ],
 };
 
-interface MetricRow {
+/** One row of metrics.arrow / metrics.json (the same names in both). */
+export interface MetricRow {
   entry: string;
   label: string;
   kind: string;
@@ -37,11 +38,11 @@ interface MetricRow {
   value: number;
   low: number;
   high: number;
-  vsMean: number;
-  vsMeanLow: number;
-  vsMeanHigh: number;
-  testSongs: number;
-  originalWithin15: number;
+  vs_mean: number;
+  vs_mean_low: number;
+  vs_mean_high: number;
+  test_songs: number;
+  original_within15: number;
 }
 
 export function metricRows(report: EvalReport): MetricRow[] {
@@ -53,11 +54,11 @@ export function metricRows(report: EvalReport): MetricRow[] {
       source: e.source,
       metric,
       ...e.metrics[metric],
-      vsMean: e.versusMean[metric].value,
-      vsMeanLow: e.versusMean[metric].low,
-      vsMeanHigh: e.versusMean[metric].high,
-      testSongs: e.testSongs,
-      originalWithin15: metric === 'within15' && e.originalWithin15 !== undefined ? e.originalWithin15 : NaN,
+      vs_mean: e.versusMean[metric].value,
+      vs_mean_low: e.versusMean[metric].low,
+      vs_mean_high: e.versusMean[metric].high,
+      test_songs: e.testSongs,
+      original_within15: metric === 'within15' && e.originalWithin15 !== undefined ? e.originalWithin15 : NaN,
     })),
   );
 }
@@ -80,11 +81,11 @@ export async function writeMetricsArrow(file: string, report: EvalReport): Promi
       value: floats((r) => r.value),
       low: floats((r) => r.low),
       high: floats((r) => r.high),
-      vs_mean: floats((r) => r.vsMean),
-      vs_mean_low: floats((r) => r.vsMeanLow),
-      vs_mean_high: floats((r) => r.vsMeanHigh),
-      test_songs: makeVector(Int32Array.from(rows, (r) => r.testSongs)).data[0],
-      original_within15: floats((r) => r.originalWithin15),
+      vs_mean: floats((r) => r.vs_mean),
+      vs_mean_low: floats((r) => r.vs_mean_low),
+      vs_mean_high: floats((r) => r.vs_mean_high),
+      test_songs: makeVector(Int32Array.from(rows, (r) => r.test_songs)).data[0],
+      original_within15: floats((r) => r.original_within15),
     }),
   ]);
 }
