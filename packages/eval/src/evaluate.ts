@@ -67,22 +67,15 @@ export function evaluate({ merged, runs, artistHistory, tuning = [], params }: E
   ];
 
   const count = (split: Split) => splits.filter((s) => s === split).length;
-  const percent = Math.round(params.confidence * 100);
   const notes = [
-    `All figures are on the same ${test.length} test songs of the merged set (split by a hash of the song id), with ${percent}% percentile bootstrap intervals over ${params.bootstrapResamples} resamples of those songs (seed ${params.bootstrapSeed}).`,
-    `"vs mean" is the paired difference to predict-the-mean on the same resamples: a model beats the baseline on these songs only where that interval excludes 0.`,
     `The original study's ±15 figures were measured on its own data and split (3,195 songs, 15% test): context, not a comparison on the same songs.`,
   ];
-  if (test.length < params.smallTestSet) {
-    notes.unshift(
-      `Only ${test.length} test songs: the intervals are wide and differences between models are mostly noise; ranking the configurations needs the full data (about 450 test songs).`,
-    );
-  }
   return {
     songs: { train: count('train'), validation: count('validation'), test: count('test') },
     bootstrap: { resamples: params.bootstrapResamples, seed: params.bootstrapSeed, confidence: params.confidence },
     entries,
     tuning,
+    smallTestSet: params.smallTestSet,
     notes,
   };
 }

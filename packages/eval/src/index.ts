@@ -12,4 +12,6 @@ export { EVAL_DEFAULTS, readEvalParams, type EvalParams } from './params.ts';
 export { formatEstimate, formatValue, renderMarkdown } from './report-md.ts';
 export { alignPredictions, EVALUATED_RUNS, loadRun, type LoadedRun, type RunSpec } from './runs.ts';
 export { readTuningSummaries } from './tuning-summaries.ts';
+export { renderReportHtml } from './report-html.ts';
+export { readingNotes } from './report-md.ts';
 export { runEvalStage, type EvalStageOptions, type EvalStageResult } from './eval-stage.ts';

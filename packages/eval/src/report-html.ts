@@ -13,7 +13,6 @@ import { residualsSpec } from './charts/residuals.ts';
 import { bestTrial, trialValue, tuningSpec } from './charts/tuning.ts';
 
 /** Below this many test songs the summary says plainly that most differences are noise. */
-const SMALL_TEST_SET = 100;
 
 const MEAN_BASELINE = 'baseline-mean';
 
@@ -131,7 +130,7 @@ function summary(report: EvalReport): string {
   const { resamples, seed, confidence } = report.bootstrap;
   const counts = new Set(report.entries.map((e) => e.testSongs).filter(finite));
   const songs = counts.size === 1 ? [...counts][0] : test;
-  const small = songs < SMALL_TEST_SET;
+  const small = songs < report.smallTestSet;
   const parts: string[] = [];
   parts.push(
     `<p>Every figure below rests on <strong>${h(songs)} test songs</strong> of the merged set (train ${h(report.songs.train)}, validation ${h(report.songs.validation)}, test ${h(test)}); ` +

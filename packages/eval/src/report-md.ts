@@ -87,7 +87,22 @@ export function renderMarkdown(report: EvalReport): string {
     '',
     '## Reading these figures',
     '',
-    ...report.notes.map((n) => `- ${n}`),
+    ...readingNotes(report).map((n) => `- ${n}`),
     '',
   ].join('\n');
+}
+
+/** The caveats every table is printed with: the test-set size, how intervals were made, what "vs mean" means. */
+export function readingNotes(report: EvalReport): string[] {
+  const test = report.songs.test;
+  const { resamples, seed, confidence } = report.bootstrap;
+  const notes = [
+    `All figures are on the same ${test} test songs of the merged set (split by a hash of the song id), with ${Math.round(confidence * 100)}% percentile bootstrap intervals over ${resamples.toLocaleString('en-US')} resamples of those songs (seed ${seed}).`,
+    `"vs mean" is the paired difference to predict-the-mean on the same resamples: a model beats the baseline on these songs only where that interval excludes 0.`,
+    ...report.notes,
+  ];
+  if (test < report.smallTestSet) {
+    notes.unshift(`Only ${test} test songs: the intervals are wide and differences between models are mostly noise; ranking the configurations needs the full data (about 450 test songs).`);
+  }
+  return notes;
 }

@@ -76,6 +76,8 @@ export interface EvalReport {
   entries: EvaluatedEntry[];
   /** Tuning studies found beside the runs; empty until the tuning stage has run. */
   tuning: TuningStudySummary[];
-  /** Caveats printed with every table (e.g. a small test split). */
+  /** Below this many test songs, reports say that differences between models are mostly noise. */
+  smallTestSet: number;
+  /** Caveats printed with every table, beyond those the writers derive from the fields above. */
   notes: string[];
 }

@@ -71,9 +71,9 @@ describe('evaluate', () => {
   });
 
   it('says when the test split is too small to rank models', () => {
-    expect(report.notes[0]).toMatch(new RegExp(`Only ${testSongs} test songs`));
+    expect(renderMarkdown(report)).toMatch(new RegExp(`## Reading these figures\\n\\n- Only ${testSongs} test songs`));
     const large = evaluate({ merged, runs: runsFor(merged), artistHistory: historyOf(merged), params: { ...EVAL_DEFAULTS, bootstrapResamples: 100, smallTestSet: 5 } });
-    expect(large.notes.join(' ')).not.toMatch(/Only \d+ test songs/);
+    expect(renderMarkdown(large)).not.toMatch(/Only \d+ test songs/);
   });
 
   it('refuses a run made on another merged set, naming it and the fix', () => {
