@@ -1,0 +1,10 @@
+export * from './space.ts';
+export * from './types.ts';
+export * from './truncnorm.ts';
+export * from './parzen.ts';
+export * from './samplers.ts';
+export * from './pruners.ts';
+export * from './journal.ts';
+export { FileLock, processExists } from './lock.ts';
+export * from './study.ts';
+export * from './run.ts';
