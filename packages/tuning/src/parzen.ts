@@ -129,10 +129,6 @@ export class ParzenEstimator {
     });
   }
 
-  get kernelCount(): number {
-    return this.weights.length;
-  }
-
   /** `size` draws, each a row of internal values: pick a kernel by weight, then draw every parameter from it. */
   sample(rng: SeededRng, size: number): number[][] {
     const out: number[][] = [];
@@ -207,20 +203,17 @@ function categoricalComponent(p: CategoricalParam, column: number[], parameters:
 }
 
 function sampleCategorical(c: CategoricalComponent, kernel: number, u: number): number {
-  // Row of a single-kernel (empty) estimator is shared by every kernel index.
-  const row = c.probs.length === c.nChoices ? 0 : kernel;
   let acc = 0;
   for (let choice = 0; choice < c.nChoices - 1; choice++) {
-    acc += c.probs[row * c.nChoices + choice];
+    acc += c.probs[kernel * c.nChoices + choice];
     if (acc >= u) return choice;
   }
   return c.nChoices - 1;
 }
 
 function sampleNumeric(c: NumericComponent, kernel: number, q: number): number {
-  const k = kernel < c.mus.length ? kernel : c.mus.length - 1;
-  const mu = c.mus[k];
-  const sigma = c.sigmas[k];
+  const mu = c.mus[kernel];
+  const sigma = c.sigmas[kernel];
   const z = truncnormPpf(q, (c.low - mu) / sigma, (c.high - mu) / sigma);
   return fromSamplingSpace(c.param, mu + sigma * z);
 }

@@ -125,7 +125,7 @@ export function splitTrials(trials: readonly FrozenTrial[], direction: Direction
   const pruned = trials.filter((t) => t.state === 'pruned');
   const running = trials.filter((t) => t.state === 'running');
 
-  const byValue = [...complete].sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
+  const byValue = [...complete].sort((a, b) => sign * compareNumbers(a.value as number, b.value as number) || a.number - b.number);
   const nComplete = Math.min(nBelow, byValue.length);
   const below = byValue.slice(0, nComplete);
   const above = byValue.slice(nComplete);

@@ -304,7 +304,7 @@ export class Study {
     const record = this.byId.get(id) as TrialRecord;
     this.own.add(id);
     this.startHeartbeat();
-    return new Trial(this, record.number, id, record.params);
+    return new Trial(this, record.number, id, Object.freeze({ ...record.params }));
   }
 
   private failStaleLocked(): FrozenTrial[] {
