@@ -71,6 +71,9 @@ export class FileLock {
         const fd = openSync(this.path, 'wx');
         try {
           writeSync(fd, content);
+        } catch (error) {
+          unlinkSync(this.path);
+          throw error;
         } finally {
           closeSync(fd);
         }
@@ -87,10 +90,7 @@ export class FileLock {
       const holder = this.inspect();
       if (!holder) continue; // released in the meantime
       const stale = this.staleReason(holder);
-      if (stale) {
-        this.breakStale(holder, stale);
-        continue;
-      }
+      if (stale && this.breakStale(holder, stale)) continue;
       if (Date.now() - lastWarning > 10_000) {
         lastWarning = Date.now();
         this.options.warn(`waiting for the lock ${this.path}, held by pid ${holder.pid ?? '?'} on ${holder.host ?? '?'}`);
@@ -142,12 +142,13 @@ export class FileLock {
     return undefined;
   }
 
-  private breakStale(holder: Holder, reason: string): void {
+  /** True when the lock file is gone afterwards (broken here, or by someone else meanwhile). */
+  private breakStale(holder: Holder, reason: string): boolean {
     const moved = `${this.path}.${randomBytes(8).toString('hex')}.stale`;
     try {
       renameSync(this.path, moved);
-    } catch {
-      return; // someone else broke or released it
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT'; // released or broken by someone else
     }
     let sameFile = false;
     try {
@@ -169,6 +170,7 @@ export class FileLock {
     } catch {
       // already gone
     }
+    return sameFile;
   }
 }
 
