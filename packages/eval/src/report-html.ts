@@ -173,7 +173,7 @@ const empty = (text: string) => `<p class="empty">${text}</p>`;
 
 function trialCounts(study: TuningStudySummary): string {
   const count = (state: string) => study.trials.filter((t) => t.state === state).length;
-  const parts = [`${study.trials.length} trials`, `${count('complete')} complete`, `${count('pruned')} pruned`, `${count('fail')} failed`];
+  const parts = [`${study.trials.length} trials`, `${count('complete')} complete`, `${count('pruned')} pruned`, `${count('failed')} failed`];
   if (count('running') > 0) parts.push(`${count('running')} running`);
   return parts.join(' · ');
 }

@@ -54,7 +54,7 @@ export interface EvaluatedEntry {
 /** One trial of a tuning study (filled in by the tuning stage once it exists). */
 export interface TuningTrial {
   number: number;
-  state: 'complete' | 'pruned' | 'fail' | 'running';
+  state: 'complete' | 'pruned' | 'failed' | 'running';
   value?: number;
   params: Record<string, number | string>;
   /** Intermediate validation losses, one per epoch reported. */

@@ -12,12 +12,12 @@ const STATES = {
   shapes: ['circle', 'triangle-down', 'cross', 'square'],
 };
 
-const stateLabel = (state: TuningTrial['state']) => STATES.domain[['complete', 'pruned', 'fail', 'running'].indexOf(state)];
+const stateLabel = (state: TuningTrial['state']) => STATES.domain[['complete', 'pruned', 'failed', 'running'].indexOf(state)];
 
 /** The value a trial is drawn at: its objective, else (pruned or running) the last intermediate value it reported. */
 export function trialValue(trial: TuningTrial): number | undefined {
   if (finite(trial.value)) return trial.value;
-  if (trial.state === 'fail') return undefined;
+  if (trial.state === 'failed') return undefined;
   const reported = (trial.intermediate ?? []).filter((i) => finite(i.value));
   return reported.length > 0 ? reported[reported.length - 1].value : undefined;
 }
