@@ -4,11 +4,14 @@
  */
 export class HitcastError extends Error {
   readonly fix?: string;
+  /** The CLI's exit status for this error (default 1), for commands that give some failures a code of their own. */
+  readonly exitCode?: number;
 
-  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { fix?: string; cause?: unknown; exitCode?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HitcastError';
     this.fix = options.fix;
+    this.exitCode = options.exitCode;
   }
 }
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { HitcastError } from '@hitcast/core';
+import { HitcastError } from '@hitcast/core/errors';
 
 /** One CSV record with the 1-based line number where it starts (quoted newlines make records span lines). */
 export interface CsvRecord {

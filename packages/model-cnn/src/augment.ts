@@ -1,4 +1,4 @@
-import { SeededRng } from '@hitcast/core';
+import { SeededRng } from '@hitcast/core/rng';
 
 /**
  * Training-time augmentation of one spectrogram, as in the original study: Gaussian noise on the [0, 1]

@@ -7,13 +7,9 @@ import { buildCnn, cnnBlocks } from './cnn.ts';
 import { toModelInput } from './augment.ts';
 import { cnnBatches, inputsFileName, prepareCnnInputs, readExamples, type CnnExample } from './cnn-inputs.ts';
 import type { CnnParams } from './params.ts';
+import { CNN_RUNS, type CnnRun } from './runs.ts';
 
-/** The CNN runs of the study: without augmentation (naive "CNN only") and with it (the backbone for fusion). */
-export const CNN_RUNS = {
-  'cnn-only': { augment: false },
-  'cnn-pretrained': { augment: true },
-} as const;
-export type CnnRun = keyof typeof CNN_RUNS;
+export { CNN_RUNS, type CnnRun };
 
 export interface TrainCnnOptions {
   songsFile: string;

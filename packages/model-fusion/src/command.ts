@@ -1,12 +1,9 @@
-import { Command } from 'commander';
-import { writeStageManifest } from '@hitcast/core';
-import { parseBackendOption, selectBackend } from '@hitcast/core/tf';
-import { readCnnParams } from '@hitcast/model-cnn';
-import { readTextParams } from '@hitcast/model-text';
-import { readFusionParams } from './params.ts';
-import { FUSION_RUNS, trainFusionStage, type FusionRun } from './train-fusion.ts';
+import type { Command } from 'commander';
+import { parseBackendOption } from '@hitcast/core/tf/backends';
+import { FUSION_RUNS } from './runs.ts';
+import type { TrainFusionCommandOptions } from './train-fusion-command.ts';
 
-/** Registers `hitcast train-fusion`. */
+/** Registers `hitcast train-fusion`; the training code loads only when the command runs, so other commands start fast. */
 export function registerFusionCommands(program: Command): void {
   program
     .command('train-fusion')
@@ -21,27 +18,8 @@ export function registerFusionCommands(program: Command): void {
     .option('--run <name...>', `runs to train (${FUSION_RUNS.join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')
     .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: the best that loads', parseBackendOption)
-    .action(async (options: { songs: string; cnn: string; text: string; out: string; params?: string; cnnParams?: string; textParams?: string; run?: FusionRun[]; resume?: boolean; backend?: ReturnType<typeof parseBackendOption> }) => {
-      const params = readFusionParams(options.params);
-      const backend = await selectBackend(options.backend);
-      const reports = await trainFusionStage({
-        songsFile: options.songs,
-        cnnDir: options.cnn,
-        textDir: options.text,
-        outDir: options.out,
-        params,
-        cnnParams: readCnnParams(options.cnnParams),
-        textParams: readTextParams(options.textParams),
-        backend: backend.name,
-        resume: Boolean(options.resume),
-        runs: options.run,
-      });
-      await writeStageManifest(options.out, {
-        stage: 'model-fusion',
-        params: { ...params, backend: backend.name },
-        inputs: [options.songs],
-        outputs: reports.map((r) => `${options.out}/${r.run}/metrics.json`),
-        summary: Object.fromEntries(reports.map((r) => [r.run, { test: r.metrics.test, meanBaseline: r.meanBaseline, bestEpoch: r.fit.bestEpoch }])),
-      });
+    .action(async (options: TrainFusionCommandOptions) => {
+      const { runTrainFusionCommand } = await import('./train-fusion-command.ts');
+      await runTrainFusionCommand(options);
     });
 }

@@ -8,10 +8,9 @@ import { buildTextModel, featuresModel as textFeaturesModel, transformerShape, W
 import { featureBatches, fusionBatches, loadFusionExamples, toInputs, type FusionExample } from './fusion-data.ts';
 import { buildCombinedModel, buildFusionHead } from './fusion-model.ts';
 import type { FusionParams } from './params.ts';
+import { FUSION_RUNS, type FusionRun } from './runs.ts';
 
-/** The two fusion runs of the study. */
-export const FUSION_RUNS = ['combined-naive', 'fusion-pretrained'] as const;
-export type FusionRun = (typeof FUSION_RUNS)[number];
+export { FUSION_RUNS, type FusionRun };
 
 export interface TrainFusionOptions {
   songsFile: string;

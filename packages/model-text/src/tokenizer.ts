@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { HitcastError, writeFileAtomic } from '@hitcast/core';
+import { HitcastError } from '@hitcast/core/errors';
+import { writeFileAtomic } from '@hitcast/core/atomic';
 
 /**
  * WordPiece tokenizer for artist and title strings, plus dedicated release-year tokens.

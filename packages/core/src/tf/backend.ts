@@ -7,10 +7,10 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { HitcastError } from '../errors.ts';
+import { BACKENDS, parseBackendOption, type BackendName } from './backend-names.ts';
 import { installWasmTraining } from './wasm-training.ts';
 
-export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export { BACKENDS, parseBackendOption, type BackendName };
 
 export interface BackendChoice {
   name: BackendName;
@@ -51,11 +51,6 @@ function installedByDefault(pkg: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function parseBackendOption(value: string): BackendName {
-  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
-  throw new HitcastError(`unknown backend '${value}'`, { fix: `use one of: ${BACKENDS.join(', ')}` });
 }
 
 /** Tries one backend; returns null when it runs, else the reason it cannot. */

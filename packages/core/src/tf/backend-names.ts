@@ -1,0 +1,13 @@
+/**
+ * The tfjs backends hitcast can run on, best first, and the `--backend` option's parser. Kept apart from
+ * backend.ts (which loads tfjs) so that command declarations can use them without loading tfjs.
+ */
+import { HitcastError } from '../errors.ts';
+
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export function parseBackendOption(value: string): BackendName {
+  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
+  throw new HitcastError(`unknown backend '${value}'`, { fix: `use one of: ${BACKENDS.join(', ')}` });
+}
