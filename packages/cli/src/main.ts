@@ -1,13 +1,20 @@
 import { Command, CommanderError } from 'commander';
-import { describeError } from '@hitcast/core';
+import { describeError, isHitcastError } from '@hitcast/core/errors';
 import { registerSpectrogramCommands } from '@hitcast/data-spectrogram/command';
+import { registerSpotifyCommands } from '@hitcast/data-spotify/command';
+import { registerEvalCommands } from '@hitcast/eval/command';
 import { registerCnnCommands } from '@hitcast/model-cnn/command';
 import { registerFusionCommands } from '@hitcast/model-fusion/command';
 import { registerTextCommands } from '@hitcast/model-text/command';
-import { registerSpotifyCommands } from '@hitcast/data-spotify/command';
+import { registerPredictCommands } from '@hitcast/predict/command';
 import { registerFetchCommand } from './fetch-command.ts';
 
-/** Builds the `hitcast` program: each stage package registers its own subcommands. */
+/**
+ * Builds the `hitcast` program: each stage package registers its own subcommands. A package's
+ * `command` module only declares its commands and options (it imports commander and types, nothing
+ * heavy) and loads its implementation with `import()` when its command runs, so `hitcast --help` and
+ * every command start without loading tfjs, Arrow or the other stages.
+ */
 export function buildProgram(): Command {
   const program = new Command('hitcast')
     .description("hitcast: predict a song's Spotify popularity from its spectrogram and its metadata")
@@ -20,10 +27,15 @@ export function buildProgram(): Command {
   registerCnnCommands(program);
   registerTextCommands(program);
   registerFusionCommands(program);
+  registerEvalCommands(program);
+  registerPredictCommands(program);
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 on success, 1 on any error (printed without a stack for user errors). */
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 1 on any error (printed without a stack for user
+ * errors), or the error's own `exitCode` where a command gives one (e.g. `predict --csv`: 2 = some rows failed).
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
@@ -34,6 +46,6 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     console.error(describeError(error));
-    return 1;
+    return isHitcastError(error) && error.exitCode !== undefined ? error.exitCode : 1;
   }
 }

@@ -21,7 +21,30 @@ describe('hitcast CLI', () => {
   it('lists one subcommand per stage in --help', () => {
     const { code, stdout } = hitcast('--help');
     expect(code).toBe(0);
-    for (const command of ['fetch', 'spotify', 'pickle']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    const commands = ['fetch', 'spotify', 'pickle', 'resample', 'spectrograms', 'train-cnn', 'train-text', 'train-fusion', 'eval', 'predict', 'export'];
+    for (const command of commands) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+  });
+
+  it('registers commands without loading their implementations: --help loads neither tfjs nor Arrow', () => {
+    /** The modules a CLI run imports, recorded by module resolution hooks (fixtures/record-imports.mjs). */
+    const importsOf = (...args: string[]) => {
+      const record = path.join(mkdtempSync(path.join(tmpdir(), 'hitcast-imports-')), 'imports.txt');
+      const hooks = path.join(import.meta.dirname, 'fixtures', 'record-imports.mjs');
+      const result = spawnSync(process.execPath, ['--import', hooks, path.join(repo, 'packages/cli/bin/hitcast.mjs'), ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, RECORD_IMPORTS: record },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      return readFileSync(record, 'utf8');
+    };
+    const help = importsOf('--help');
+    expect(help).toMatch(/commander/);
+    expect(help).not.toMatch(/@tensorflow|apache-arrow/);
+    // A command loads what it needs, and only that: predicting from text needs tfjs, not Arrow.
+    const predict = importsOf('predict', '--model', 'trained_models/text-pretrained', '--artist', 'Queen', '--title', 'Under Pressure', '--year', '1981');
+    expect(predict).toMatch(/@tensorflow\/tfjs\//);
+    expect(predict).not.toMatch(/apache-arrow/);
   });
 
   it('converts a tracks.csv, prints a summary and writes the manifest', () => {
