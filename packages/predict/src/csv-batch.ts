@@ -1,9 +1,8 @@
 /**
  * Batch prediction from a CSV file: a header row naming the columns (spectrogram, artist, title, year;
  * the ones the bundle reads are required, others are passed through), one song per row, spectrogram
- * paths relative to the CSV file's folder. A row that cannot
- * be predicted (missing file, corrupt PNG, bad year, …) is reported — on stderr and in the output —
- * and the others carry on.
+ * paths relative to the CSV file's folder. A row that cannot be predicted (missing file, corrupt PNG,
+ * bad year, …) is reported — on stderr and in the output — and the others carry on.
  *
  * Text is checked and tokenised on the main thread; spectrograms and the model run in chunks, either on
  * the main thread or on prediction workers (each with its own copy of the model), so every core works.

@@ -37,6 +37,11 @@ export async function runPredictCommand(options: PredictCommandOptions): Promise
   if (!options.csv && !given.length) throw new HitcastError('nothing to predict', { fix: `give one song: ${ONE_SONG}; or many: --csv FILE` });
   if (options.out && !options.csv) throw new HitcastError('--out is for --csv', { fix: 'a single prediction is printed to stdout; redirect it (> result.json) to keep it' });
   const bundle = await readBundle(options.model);
+  // A reader that stops early (`| head`) closes stdout: stop quietly, as command-line tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   if (options.csv) await predictCsv(bundle, options.csv, options);
   else await predictOne(bundle, options, given);
 }
