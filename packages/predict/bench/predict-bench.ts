@@ -2,11 +2,12 @@
  * Prediction speed, as a user meets it: the whole `npx hitcast …` command, start-up included, timed
  * from outside (wall clock), medians of several runs.
  *
- *     node --import tsx packages/predict/bench/predict-bench.ts [--runs 5] [--rows 200] [--width 35000]
+ *     node --import tsx packages/predict/bench/predict-bench.ts [--runs 5] [--rows 200] [--large 1000] [--width 35000]
  *
  * Inputs, made in a temporary folder from the committed sample (datasets/spectrograms): one spectrogram
  * down-sampled to 1024×256, the same one tiled to a raw Kaggle-size width (35,000 columns ≈ 3 minutes at
- * 200 px/s), and a CSV of `rows` songs, every sample spectrogram down-sampled to 1024×256, cycled.
+ * 200 px/s), and CSVs of `rows` and `large` songs, every sample spectrogram down-sampled to 1024×256,
+ * cycled (the large one shows the rate once the workers' start-up is paid).
  * Targets: one song < 1.5 s (down-sampled PNG) and < 2.5 s (35K-wide PNG); --csv ≥ 50 songs/s on 2 cores.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ const arg = (name: string, fallback: number) => {
 };
 const runs = arg('runs', 5);
 const rows = arg('rows', 200);
+const large = arg('large', 1000);
 const wideWidth = arg('width', 35000);
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -70,17 +72,20 @@ function main(): void {
     for (let r = 0; r < image.height; r++) for (let c = 0; c < wideWidth; c++) tiled[r * wideWidth + c] = image.pixels[r * image.width + (c % image.width)];
     writeFileSync(wide, encodeGrayPng(tiled, wideWidth, image.height));
     const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-    const csv = path.join(dir, 'songs.csv');
-    const lines = ['spectrogram,artist,title,year'];
-    for (let i = 0; i < rows; i++) {
-      const song = songs[i % songs.length];
-      lines.push([song.name, quote(song.artist), quote(song.title), song.year].join(','));
-    }
-    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const writeCsv = (count: number) => {
+      const file = path.join(dir, `songs-${count}.csv`);
+      const lines = ['spectrogram,artist,title,year'];
+      for (let i = 0; i < count; i++) {
+        const song = songs[i % songs.length];
+        lines.push([song.name, quote(song.artist), quote(song.title), song.year].join(','));
+      }
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      return file;
+    };
     const text = ['--artist', first.artist, '--title', first.title, '--year', first.year];
 
     console.log(`predict bench: ${runs} runs each (median, after one warm-up), ${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-    console.log(`inputs: ${first.name} (1024×256), wide.png (${wideWidth}×${image.height}), songs.csv (${rows} rows of 1024×256 PNGs)\n`);
+    console.log(`inputs: ${first.name} (1024×256), wide.png (${wideWidth}×${image.height}), CSVs of ${rows} and ${large} rows of 1024×256 PNGs\n`);
     const table: [string, string, string, string][] = [];
     const row = (what: string, target: string, result: { median: number; all: number[] }) => {
       table.push([what, `${result.median.toFixed(2)} s`, target, fmt(result.all)]);
@@ -94,13 +99,16 @@ function main(): void {
     row('predict cnn, 1024×256 PNG', '', npx('predict', '--model', path.join(models, 'cnn-pretrained'), '--spectrogram', small));
     row('predict text (no PNG)', '', npx('predict', '--model', path.join(models, 'text-pretrained'), ...text));
     const rates: string[] = [];
-    for (const workers of [undefined, 0]) {
-      const label = workers === undefined ? 'workers: one per core' : 'workers: 0 (main thread)';
-      const result = npx('predict', '--model', path.join(models, 'fusion-pretrained'), '--csv', csv, ...(workers === undefined ? [] : ['--workers', String(workers)]));
-      row(`predict fusion --csv, ${rows} rows, ${label}`, '', result);
+    const batch = (count: number, workers: number | undefined) => {
+      const label = `${count} rows, ${workers === undefined ? 'workers: one per core' : 'workers: 0 (main thread)'}`;
+      const result = npx('predict', '--model', path.join(models, 'fusion-pretrained'), '--csv', writeCsv(count), ...(workers === undefined ? [] : ['--workers', String(workers)]));
+      row(`predict fusion --csv, ${label}`, '', result);
       const own = /in ([\d.]+) s \((\d+) rows\/s\)/.exec(result.stderr);
-      rates.push(`${label}: ${(rows / result.median).toFixed(0)} songs/s for the whole command (start-up included)${own ? `, ${own[2]} rows/s as the command counts them (after loading the model)` : ''}`);
-    }
+      rates.push(`${label}: ${(count / result.median).toFixed(0)} songs/s for the whole command (start-up included)${own ? `; ${own[2]} rows/s from reading the CSV to the last row` : ''}`);
+    };
+    batch(rows, undefined);
+    batch(rows, 0);
+    if (large > 0) batch(large, undefined);
     const width = Math.max(...table.map((r) => r[0].length));
     for (const [what, value, target, all] of table) console.log(`${what.padEnd(width)}  ${value.padStart(7)}  ${target.padEnd(8)}  [${all}]`);
     console.log(`\nbatch (target ≥ 50 songs/s on 2 cores):`);
