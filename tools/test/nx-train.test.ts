@@ -70,7 +70,9 @@ describe('`nx run-many -t train` and `-t report` on the committed sample', () =>
     }
     const evalMetrics = JSON.parse(readFileSync(path.join(root, 'artifacts/eval/metrics.json'), 'utf8'));
     const fusionRmse = evalMetrics.metrics.find((m: { entry: string; metric: string }) => m.entry === 'fusion-pretrained' && m.metric === 'rmse');
-    expect(fusionRmse.value).toBeCloseTo(fusion.metrics.test.rmse, 3); // the same test songs as the run's own report
+    // The same test songs as the run's own report; eval clamps predictions to 0–100, which can only lower an error.
+    expect(fusionRmse.value).toBeLessThanOrEqual(fusion.metrics.test.rmse + 1e-3);
+    expect(fusionRmse.value).toBeGreaterThan(fusion.metrics.test.rmse * 0.8);
     expect(fusionRmse.test_songs).toBe(fusion.metrics.test.count);
 
     editJson(path.join(root, 'packages/model-cnn/params.json'), { epochs: 5 });

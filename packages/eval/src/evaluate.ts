@@ -68,6 +68,7 @@ export function evaluate({ merged, runs, artistHistory, tuning = [], params }: E
 
   const count = (split: Split) => splits.filter((s) => s === split).length;
   const notes = [
+    `Every prediction is clamped to the 0–100 scale before scoring, as \`hitcast predict\` reports it.`,
     `The original study's ±15 figures were measured on its own data and split (3,195 songs, 15% test): context, not a comparison on the same songs.`,
   ];
   return {

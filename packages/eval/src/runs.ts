@@ -68,7 +68,8 @@ export async function loadRun(runsDir: string, spec: RunSpec): Promise<LoadedRun
 }
 
 /**
- * Lines a run's predictions up with the merged set's songs (in `ids` order). A run that lacks a song
+ * Lines a run's predictions up with the merged set's songs (in `ids` order), clamped to 0–100 (some runs
+ * store raw outputs, which may stray outside the scale; clamping never increases an error). A run that lacks a song
  * or disagrees on its split or popularity was trained on another songs.arrow: judging it on these test
  * songs would mix two data sets, so that is an error.
  */
@@ -85,6 +86,6 @@ export function alignPredictions(run: LoadedRun, ids: readonly string[], splits:
     if (!p) throw stale(`song ${id} has no prediction`);
     if (p.split !== splits[i]) throw stale(`song ${id} is in its ${p.split} split but in the ${splits[i]} split now`);
     if (Math.abs(p.actual - popularity[i]) > 1e-3) throw stale(`song ${id} has popularity ${p.actual} there but ${popularity[i]} now`);
-    return p.predicted;
+    return Math.min(100, Math.max(0, p.predicted)); // popularity is 0–100: scored as `hitcast predict` reports it
   });
 }

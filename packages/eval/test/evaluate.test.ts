@@ -115,3 +115,13 @@ describe('evaluate', () => {
     expect(markdown).toContain('calibrated on');
   });
 });
+
+describe('alignPredictions', () => {
+  it('clamps predictions to the 0–100 scale', () => {
+    const merged = mergedSet();
+    const [run] = runsFor(merged);
+    const wild = { ...run, predictions: run.predictions.map((p, i) => ({ ...p, predicted: i === 0 ? -12 : i === 1 ? 130 : p.predicted })) };
+    const aligned = alignPredictions(wild, merged.ids, merged.splits, merged.popularity);
+    expect([aligned[0], aligned[1]]).toEqual([0, 100]);
+  });
+});
