@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -30,27 +30,45 @@ export function copyWorkspace(): string {
   return root;
 }
 
+export interface NxRun {
+  /** Tasks Nx ran (cache misses), sorted. */
+  ran: string[];
+  /** Tasks restored from the cache, sorted. */
+  cached: string[];
+  /** What Nx printed (colours removed). */
+  output: string;
+}
+
 /**
- * Runs `nx run-many -t TARGET` with the workspace's default output style (the copied .env sets it, as a
- * user's run gets it) and returns which tasks ran, which came from the cache, and what was printed.
+ * Runs nx with the workspace's default output style (the copied .env sets it, as a user's run gets it) and
+ * reads which tasks ran and which were cache hits from Nx's own record of the run (`.nx/cache/run.json`).
  */
-export function runTarget(root: string, target: string): { ran: string[]; cached: string[]; output: string } {
-  const raw = execFileSync(process.execPath, [path.join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'run-many', '-t', target], {
+export function runNx(root: string, args: string[], env: Record<string, string> = {}): NxRun {
+  const raw = execFileSync(process.execPath, [path.join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args], {
     cwd: root,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0' },
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output = raw.replace(/\x1b\[[0-9;]*m/g, ''); // colours
-  const lines = [...output.matchAll(/^> nx run ([\w-]+):([\w-]+)(.*)$/gm)];
+  const run = JSON.parse(readFileSync(path.join(root, '.nx', 'cache', 'run.json'), 'utf8')) as { tasks: { taskId: string; cacheStatus: string }[] };
   return {
-    ran: lines.filter((m) => !/cache/.test(m[3])).map((m) => `${m[1]}:${m[2]}`).sort(),
-    cached: lines.filter((m) => /cache/.test(m[3])).map((m) => `${m[1]}:${m[2]}`).sort(),
-    output,
+    ran: run.tasks.filter((t) => t.cacheStatus === 'cache-miss').map((t) => t.taskId).sort(),
+    cached: run.tasks.filter((t) => t.cacheStatus !== 'cache-miss').map((t) => t.taskId).sort(),
+    output: raw.replace(/\x1b\[[0-9;]*m/g, ''),
   };
+}
+
+/** `nx run-many -t TARGET`. */
+export function runTarget(root: string, target: string, env: Record<string, string> = {}): NxRun {
+  return runNx(root, ['run-many', '-t', target], env);
 }
 
 export function editJson(file: string, change: Record<string, unknown>): void {
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...change }, null, 2));
 }
 
+
+/** Appends a line to a source file (a code change Nx must notice, or must not). */
+export function appendLine(file: string, line: string): void {
+  appendFileSync(file, `\n${line}\n`);
+}

@@ -1,5 +1,5 @@
 import { Argument, Command } from 'commander';
-import { fetchKaggleDataset, KAGGLE_DATASETS } from '@hitcast/core/kaggle';
+import { fetchKaggleDataset, KAGGLE_DATASETS } from '@hitcast/kaggle';
 
 /** `hitcast fetch spotify|spectrograms --dest DIR`: downloads a Kaggle dataset with the kaggle CLI. */
 export function registerFetchCommand(program: Command): void {

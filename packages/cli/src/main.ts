@@ -6,6 +6,7 @@ import { registerEvalCommands } from '@hitcast/eval/command';
 import { registerCnnCommands } from '@hitcast/model-cnn/command';
 import { registerFusionCommands } from '@hitcast/model-fusion/command';
 import { registerTextCommands } from '@hitcast/model-text/command';
+import { registerPickleCommand } from '@hitcast/pickle/command';
 import { registerPredictCommands } from '@hitcast/predict/command';
 import { registerFetchCommand } from './fetch-command.ts';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerFetchCommand(program);
   registerSpotifyCommands(program);
+  registerPickleCommand(program);
   registerSpectrogramCommands(program);
   registerCnnCommands(program);
   registerTextCommands(program);

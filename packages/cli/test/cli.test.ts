@@ -56,7 +56,7 @@ describe('hitcast CLI', () => {
     expect(stdout).toContain('extra columns ignored: main_artist, duration_min, hot100');
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.stage).toBe('data-spotify');
-    expect(manifest.outputs.map((o: { path: string }) => path.basename(o.path))).toEqual(['tracks.arrow', 'rejects.csv']);
+    expect(manifest.outputs.map((o: { path: string }) => path.basename(o.path))).toEqual(['tracks.arrow', 'rejects.csv', 'params.json']);
     expect(manifest.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -73,7 +73,7 @@ describe('hitcast CLI', () => {
 
   it('fetch runs the kaggle CLI found on PATH and says how to install it when there is none', () => {
     const dest = mkdtempSync(path.join(tmpdir(), 'hitcast-fetch-'));
-    const fake = path.join(repo, 'packages', 'core', 'test', 'fake-kaggle');
+    const fake = path.join(repo, 'packages', 'kaggle', 'test', 'fake-kaggle');
     const credentials = { KAGGLE_USERNAME: 'someone', KAGGLE_KEY: 'not-a-real-key-123', HOME: dest };
     const withFake = hitcastWithEnv({ ...credentials, PATH: `${fake}${path.delimiter}${process.env.PATH}` }, 'fetch', 'spotify', '--dest', dest);
     expect(withFake.code).toBe(0);

@@ -9,3 +9,4 @@ export * from './params.ts';
 export * from './progress.ts';
 export * from './worker-pool.ts';
 export * from './rng.ts';
+export * from './source-hash.ts';

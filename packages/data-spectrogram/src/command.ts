@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { ResampleCommandOptions, SpectrogramsCommandOptions } from './spectrogram-commands.ts';
+import { runStageCommand } from '@hitcast/core/stage';
+import type { ResampleCommandOptions } from './cli/resample-command.ts';
 
 /** Registers `hitcast resample` and `hitcast spectrograms`; their code loads only when one runs, so other commands start fast. */
 export function registerSpectrogramCommands(program: Command): void {
@@ -12,7 +13,7 @@ export function registerSpectrogramCommands(program: Command): void {
     .option('--width <n>', 'output columns (time)', positiveInteger, 1024)
     .option('--height <n>', 'output rows (frequency)', positiveInteger, 256)
     .action(async (input: string, options: ResampleCommandOptions) => {
-      const { runResampleCommand } = await import('./spectrogram-commands.ts');
+      const { runResampleCommand } = await import('./cli/resample-command.ts');
       await runResampleCommand(input, options);
     });
 
@@ -20,13 +21,13 @@ export function registerSpectrogramCommands(program: Command): void {
     .command('spectrograms')
     .description('stage data-spectrogram: match spectrogram PNGs to Spotify tracks and write DIR/songs.arrow, DIR/text.arrow, DIR/report.csv')
     .option('--src <dir>', 'folder of <year>/<Artist>_-_<Title>.png (default: from --params, else datasets/spectrograms)')
-    .requiredOption('--tracks <file>', 'tracks.arrow from `hitcast spotify`')
-    .requiredOption('--out <dir>', 'output folder (its songs.arrow is reused as the per-file cache)')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/data-spectrogram/params.json')
+    .option('--tracks <file>', 'tracks.arrow from `hitcast spotify` (default: artifacts/data-spotify/tracks.arrow)')
+    .option('--out <dir>', 'output folder; its songs.arrow is reused as the per-file cache (default: artifacts/data-spectrogram)')
+    .option('--params <file>', 'stage parameters (JSON), e.g. packages/data-spectrogram/params.json (default: the built-in defaults)')
     .option('--workers <n>', 'worker threads', positiveInteger)
-    .action(async (options: SpectrogramsCommandOptions) => {
-      const { runSpectrogramsCommand } = await import('./spectrogram-commands.ts');
-      await runSpectrogramsCommand(options);
+    .action(async (o: { src?: string; tracks?: string; out?: string; params?: string; workers?: number }) => {
+      const overrides = { ...(o.src ? { src: o.src } : {}), ...(o.workers ? { workers: o.workers } : {}) };
+      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { tracks: o.tracks }, overrides });
     });
 }
 

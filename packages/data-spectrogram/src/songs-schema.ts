@@ -1,5 +1,5 @@
 import { Field, FixedSizeList, Float32, Int16, makeData, makeVector, Uint8, Utf8 } from 'apache-arrow';
-import { utf8ListType, type ArtifactSpec } from '@hitcast/core';
+import { sourceHash, utf8ListType, type ArtifactSpec } from '@hitcast/core';
 import { TRACKS_SPEC } from '@hitcast/data-spotify';
 
 export function pixelsType(width: number, height: number): FixedSizeList<Uint8> {
@@ -42,9 +42,15 @@ export function songsSpec(width: number, height: number): ArtifactSpec {
 /** text.arrow: the Spotify tracks minus every song of the merged set (same columns as tracks.arrow). */
 export const TEXT_SPEC: ArtifactSpec = { ...TRACKS_SPEC, name: 'text' };
 
-/** Version of the down-sampling code: bump it when its output changes, so earlier results are not reused. */
-export const RESAMPLER_VERSION = 1;
-
+/**
+ * What made a stored spectrogram row: the output size and a hash of the code that decodes and down-samples
+ * a PNG (spectrogram-worker.ts and everything it imports: png.ts, the resampler, fast-png and fft.js
+ * versions). songs.arrow carries it in its metadata, and the next run reuses earlier rows only when it
+ * matches, so changing that code re-resamples every file, with no number to remember to bump.
+ */
 export function resampleSignature(width: number, height: number): string {
-  return `scipy-fft ${width}x${height} v${RESAMPLER_VERSION}`;
+  pixelCodeHash ??= sourceHash(new URL('./spectrogram-worker.ts', import.meta.url)).hash.slice(0, 16);
+  return `scipy-fft ${width}x${height} code ${pixelCodeHash}`;
 }
+
+let pixelCodeHash: string | undefined;

@@ -1,29 +1,22 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { PickleCommandOptions, SpotifyCommandOptions } from './spotify-commands.ts';
+import { runStageCommand } from '@hitcast/core/stage';
 
-/** Registers `hitcast spotify` and `hitcast pickle`; their code loads only when one runs, so other commands start fast. */
+/**
+ * Registers `hitcast spotify`: the help texts of stage data-spotify (outside its Nx hash; its behaviour is
+ * declared in stage.ts). Its code loads only when it runs, so other commands start fast.
+ */
 export function registerSpotifyCommands(program: Command): void {
   program
     .command('spotify')
     .description('stage data-spotify: convert the Kaggle tracks.csv to DIR/tracks.arrow (+ rejects.csv, manifest.json)')
     .option('--csv <file>', 'the Kaggle tracks.csv (default: from --params, else the committed sample)')
-    .requiredOption('--out <dir>', 'output folder')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/data-spotify/params.json')
+    .option('--out <dir>', 'output folder (default: artifacts/data-spotify)')
+    .option('--params <file>', 'stage parameters (JSON), e.g. packages/data-spotify/params.json (default: the built-in defaults)')
     .option('--batch-rows <n>', 'rows per Arrow record batch', positiveInteger)
-    .action(async (options: SpotifyCommandOptions) => {
-      const { runSpotifyCommand } = await import('./spotify-commands.ts');
-      await runSpotifyCommand(options);
-    });
-
-  program
-    .command('pickle')
-    .description("convert one of the original project's Python pickles (.pkl) to an Arrow file, without running Python")
-    .argument('<file>', 'the .pkl file')
-    .requiredOption('--out <file>', 'the Arrow file to write')
-    .action(async (file: string, options: PickleCommandOptions) => {
-      const { runPickleCommand } = await import('./spotify-commands.ts');
-      await runPickleCommand(file, options);
+    .action(async (o: { csv?: string; out?: string; params?: string; batchRows?: number }) => {
+      const overrides = { ...(o.csv ? { csv: o.csv } : {}), ...(o.batchRows ? { batchRows: o.batchRows } : {}) };
+      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, overrides });
     });
 }
 

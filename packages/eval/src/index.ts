@@ -8,7 +8,7 @@ export {
 export { evaluate, type EvaluationInputs } from './evaluate.ts';
 export { readArtistHistory, readMergedSongs, type MergedSongs } from './inputs.ts';
 export { METRICS_SPEC, metricRows, type MetricRow, writeMetricsArrow, writeMetricsJson, OUTPUT_FILES } from './metrics-artifact.ts';
-export { EVAL_DEFAULTS, readEvalParams, type EvalParams } from './params.ts';
+export { checkEvalParams, EVAL_DEFAULTS, type EvalParams } from './params.ts';
 export { formatEstimate, formatValue, renderMarkdown } from './report-md.ts';
 export { alignPredictions, EVALUATED_RUNS, loadRun, type LoadedRun, type RunSpec } from './runs.ts';
 export { readTuningSummaries } from './tuning-summaries.ts';

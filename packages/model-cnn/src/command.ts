@@ -1,21 +1,23 @@
 import type { Command } from 'commander';
-import { parseBackendOption } from '@hitcast/core/tf/backends';
-import { CNN_RUNS } from './runs.ts';
-import type { TrainCnnCommandOptions } from './train-cnn-command.ts';
+import { runStageCommand } from '@hitcast/core/stage';
+import { parseBackendOption, type BackendName } from '@hitcast/core/tf/backends';
+import { CNN_RUNS, type CnnRun } from './runs.ts';
 
-/** Registers `hitcast train-cnn`; the training code loads only when the command runs, so other commands start fast. */
+/**
+ * Registers `hitcast train-cnn`: the help texts of stage model-cnn (outside its Nx hash; its behaviour is
+ * declared in stage.ts). The training code loads only when the command runs.
+ */
 export function registerCnnCommands(program: Command): void {
   program
     .command('train-cnn')
     .description('stage model-cnn: train the spectrogram CNN on songs.arrow, without augmentation (cnn-only) and with it (cnn-pretrained)')
-    .requiredOption('--songs <file>', 'songs.arrow from `hitcast spectrograms`')
-    .requiredOption('--out <dir>', 'output folder (one sub-folder per run: model/, metrics.json, predictions.arrow, checkpoint/)')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-cnn/params.json')
+    .option('--songs <file>', 'songs.arrow from `hitcast spectrograms` (default: artifacts/data-spectrogram/songs.arrow)')
+    .option('--out <dir>', 'output folder, one sub-folder per run: model/, metrics.json, predictions.arrow, checkpoint/ (default: artifacts/model-cnn)')
+    .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-cnn/params.json (default: the built-in defaults)')
     .option('--run <name...>', `runs to train (${Object.keys(CNN_RUNS).join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')
-    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: the best that loads', parseBackendOption)
-    .action(async (options: TrainCnnCommandOptions) => {
-      const { runTrainCnnCommand } = await import('./train-cnn-command.ts');
-      await runTrainCnnCommand(options);
+    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
+    .action(async (o: { songs?: string; out?: string; params?: string; run?: CnnRun[]; resume?: boolean; backend?: BackendName }) => {
+      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs }, backend: o.backend, resume: o.resume, options: { run: o.run } });
     });
 }

@@ -1,20 +1,22 @@
 import type { Command } from 'commander';
-import { parseBackendOption } from '@hitcast/core/tf/backends';
-import type { TrainTextCommandOptions } from './train-text-command.ts';
+import { runStageCommand } from '@hitcast/core/stage';
+import { parseBackendOption, type BackendName } from '@hitcast/core/tf/backends';
 
-/** Registers `hitcast train-text`; the training code loads only when the command runs, so other commands start fast. */
+/**
+ * Registers `hitcast train-text`: the help texts of stage model-text (outside its Nx hash; its behaviour is
+ * declared in stage.ts). The training code loads only when the command runs.
+ */
 export function registerTextCommands(program: Command): void {
   program
     .command('train-text')
-    .description('stage model-text: train the WordPiece tokenizer and the text Transformer (pre-trained on the text set; naive run on the merged set) and write DIR/tokenizer.json, DIR/<run>/{model,metrics.json,predictions.arrow}')
-    .requiredOption('--songs <file>', 'songs.arrow (merged set) from `hitcast spectrograms`')
-    .requiredOption('--text <file>', 'text.arrow (tracks outside the merged set) from `hitcast spectrograms`')
-    .requiredOption('--out <dir>', 'output folder')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-text/params.json')
+    .description('stage model-text: train the WordPiece tokenizer on text.arrow, then the Transformer pre-trained on the text set (text-pretrained) and from scratch on the merged set (text-only)')
+    .option('--songs <file>', 'songs.arrow from `hitcast spectrograms` (default: artifacts/data-spectrogram/songs.arrow)')
+    .option('--text <file>', 'text.arrow from `hitcast spectrograms` (default: artifacts/data-spectrogram/text.arrow)')
+    .option('--out <dir>', 'output folder: tokenizer.json and one sub-folder per run (default: artifacts/model-text)')
+    .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-text/params.json (default: the built-in defaults)')
     .option('--resume', 'continue each run from its last checkpoint and reuse tokenizer.json')
-    .option('--backend <name>', 'tfjs backend: tensorflow-gpu, tensorflow, wasm or cpu (default: the best that works here)', parseBackendOption)
-    .action(async (options: TrainTextCommandOptions) => {
-      const { runTrainTextCommand } = await import('./train-text-command.ts');
-      await runTrainTextCommand(options);
+    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
+    .action(async (o: { songs?: string; text?: string; out?: string; params?: string; resume?: boolean; backend?: BackendName }) => {
+      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs, text: o.text }, backend: o.backend, resume: o.resume });
     });
 }

@@ -11,3 +11,9 @@ export function parseBackendOption(value: string): BackendName {
   if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
   throw new HitcastError(`unknown backend '${value}'`, { fix: `use one of: ${BACKENDS.join(', ')}` });
 }
+
+/** The backend named by the HITCAST_BACKEND environment variable, if any (checked like `--backend`). */
+export function backendFromEnvironment(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
+  const value = env.HITCAST_BACKEND?.trim();
+  return value ? parseBackendOption(value) : undefined;
+}

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { HitcastError } from '@hitcast/core';
 import { Parser } from 'pickleparser';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { convertPickle } from '../src/pickle/index.ts';
+import { convertPickle } from '../src/index.ts';
 
 /**
  * What hitcast pickle must refuse, and how: malicious globals, ints pickleparser would misread, Git LFS

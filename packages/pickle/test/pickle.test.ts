@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ArtifactReader } from '@hitcast/core';
 import { type Table, tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { convertPickle, PICKLE_TABLE_ARTIFACT, SHAPE_KEY } from '../src/pickle/index.ts';
+import { convertPickle, PICKLE_TABLE_ARTIFACT, SHAPE_KEY } from '../src/index.ts';
 
 /**
  * Every supported fixture is converted and read back, and each cell is compared with what Python itself

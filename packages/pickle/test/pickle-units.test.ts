@@ -1,10 +1,10 @@
 import { HitcastError } from '@hitcast/core';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_GLOBALS } from '../src/pickle/index.ts';
-import { halfToNumber, NdArray, numpyScalar, NumpyDType, typedArray } from '../src/pickle/numpy.ts';
-import { scanPickle, signedLittleEndian } from '../src/pickle/opcode-scan.ts';
-import { PilImage } from '../src/pickle/pil.ts';
-import { PyFloat, PySlice } from '../src/pickle/python-values.ts';
+import { ALLOWED_GLOBALS } from '../src/index.ts';
+import { halfToNumber, NdArray, numpyScalar, NumpyDType, typedArray } from '../src/numpy.ts';
+import { scanPickle, signedLittleEndian } from '../src/opcode-scan.ts';
+import { PilImage } from '../src/pil.ts';
+import { PyFloat, PySlice } from '../src/python-values.ts';
 
 /** The pieces of the pickle reader, each against hand-made inputs whose right answer is known. */
 

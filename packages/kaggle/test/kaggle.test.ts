@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncate
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintFile } from '../src/file-hash.ts';
-import { HitcastError } from '../src/errors.ts';
+import { fingerprintFile } from '@hitcast/core';
+import { HitcastError } from '@hitcast/core/errors';
 import { fetchKaggleDataset, KAGGLE_DATASETS, KAGGLE_MARKER_FILE, type KaggleDataset, type KaggleMarker } from '../src/kaggle.ts';
 import { findKaggleCredentials, kaggleConfigDir } from '../src/kaggle/credentials.ts';
 import { findExpected, matchesExpected } from '../src/kaggle/files.ts';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic.ts';
-import { fingerprintFile } from '../file-hash.ts';
+import { writeFileAtomic } from '@hitcast/core/atomic';
+import { fingerprintFile } from '@hitcast/core/file-hash';
 
 /** The marker `fetchKaggleDataset` leaves in the destination after a complete, verified download. */
 export const KAGGLE_MARKER_FILE = '.hitcast-kaggle.json';

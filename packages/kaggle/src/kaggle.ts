@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { HitcastError } from './errors.ts';
+import { HitcastError } from '@hitcast/core/errors';
 import { findKaggleCredentials, KAGGLE_CREDENTIALS_FIX, kaggleSecrets } from './kaggle/credentials.ts';
 import { KAGGLE_MARKER_FILE, locateExpected, markerStillValid, readKaggleMarker, writeKaggleMarker } from './kaggle/files.ts';
 import { classifyKaggleFailure, LineSplitter, networkDetail, Redactor, type KaggleOutputInfo } from './kaggle/output.ts';

@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HitcastError } from '../errors.ts';
+import { HitcastError } from '@hitcast/core/errors';
 
 /**
  * Where the kaggle CLI would find credentials, checked in the CLI's own order (kaggle-api

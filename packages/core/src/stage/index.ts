@@ -1,0 +1,4 @@
+export { defineStage, resultParams, speedParams, type StageContext, type StageDefinition, type StageModule, type StageResult } from './definition.ts';
+export { checks, readStageParams } from './read-stage-params.ts';
+export { runStage, runStageCommand, type RunStageOptions } from './run-stage.ts';
+export { loadStageDefinition, runStageMain } from './main.ts';

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { writeFileAtomic } from '../atomic.ts';
+import { writeStageManifest } from '../manifest.ts';
+import { backendFromEnvironment, type BackendName } from '../tf/backend-names.ts';
+import { resultParams, speedParams, type StageDefinition, type StageResult } from './definition.ts';
+import { readStageParams } from './read-stage-params.ts';
+
+export interface RunStageOptions<P> {
+  /** Parameters file; without one, the defaults. */
+  params?: string;
+  /** Overrides of parameters from the command line (e.g. `--workers`). */
+  overrides?: Partial<P>;
+  /** Upstream artifact paths that differ from the definition's. */
+  inputs?: Record<string, string | undefined>;
+  out?: string;
+  /** Forced backend; else HITCAST_BACKEND, else the best that loads. */
+  backend?: BackendName;
+  resume?: boolean;
+  /** Stage-specific options, passed to its run function. */
+  options?: Record<string, unknown>;
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs a stage as its definition says: parameters read and checked, the backend selected (training
+ * stages), the stage's module loaded and run, its result-changing parameters written to `<out>/params.json`,
+ * and its manifest written last — so a manifest means the
+ * stage finished. The same path serves the Nx target (`core/bin/run-stage.mjs`) and the CLI subcommand.
+ */
+export async function runStage<P extends object>(definition: StageDefinition<P>, options: RunStageOptions<P> = {}): Promise<StageResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const params = readStageParams(definition, options.params, options.overrides);
+  const inputs = { ...definition.inputs };
+  for (const [name, value] of Object.entries(options.inputs ?? {})) if (value !== undefined) inputs[name] = value;
+  const out = options.out ?? definition.out;
+  let backend: string | undefined;
+  if (definition.usesBackend) {
+    const { selectBackend } = await import('../tf/backend.ts');
+    backend = (await selectBackend(options.backend ?? backendFromEnvironment(), { log })).name;
+  }
+  const module = await definition.load();
+  const result = await module.run({ params, inputs, out, backend, resume: Boolean(options.resume), options: options.options ?? {}, log });
+  // The result-changing parameters beside the outputs: a stage downstream reads them as an artifact
+  // (e.g. fusion builds the backbones' architectures from them) instead of another stage's params file.
+  const paramsFile = path.join(out, 'params.json');
+  await writeFileAtomic(paramsFile, `${JSON.stringify(resultParams(definition, params), null, 2)}\n`);
+  await writeStageManifest(out, {
+    stage: definition.name,
+    params: { ...resultParams(definition, params), ...(backend ? { backend } : {}), speed: speedParams(definition, params) },
+    inputs: result.inputs,
+    outputs: [...result.outputs, paramsFile],
+    summary: result.summary,
+  });
+  return result;
+}
+
+/** A CLI subcommand's action: loads the stage's definition module (light) and runs the stage. */
+export async function runStageCommand<P extends object>(load: () => Promise<{ stage: StageDefinition<P> }>, options: RunStageOptions<P>): Promise<void> {
+  const { stage } = await load();
+  await runStage(stage, options);
+}

@@ -1,0 +1,69 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendLine, copyWorkspace, editJson, runNx, runTarget } from './nx-workspace.ts';
+
+const json = (root: string, file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+const ALL = ['data-spectrogram:build', 'data-spotify:build', 'eval:report', 'model-cnn:train', 'model-fusion:train', 'model-text:train'];
+
+/**
+ * The stage contract: every stage's cache key is exact. Each case edits a temporary copy of the workspace
+ * and reads from Nx's own record of the run which tasks ran and which were restored. The models are made
+ * tiny here (one epoch, small inputs) so that the re-runs are cheap; what is tested is which tasks run.
+ */
+describe('the cache keys of the pipeline stages', () => {
+  it('re-run exactly the stages whose code, result-changing parameters, data, upstream artifacts or backend changed', { timeout: 600_000 }, () => {
+    const root = copyWorkspace();
+    editJson(path.join(root, 'packages/model-cnn/params.json'), { epochs: 1, inputHeight: 16, inputWidth: 64 });
+    editJson(path.join(root, 'packages/model-text/params.json'), { pretrainEpochs: 1, pretrainMaxRows: 400, naiveEpochs: 1, vocabSize: 400, dModel: 16, heads: 2, layers: 1, ffDim: 16 });
+    editJson(path.join(root, 'packages/model-fusion/params.json'), { epochs: 1 });
+    editJson(path.join(root, 'packages/eval/params.json'), { bootstrapResamples: 200 });
+
+    expect(runTarget(root, 'report').ran).toEqual(ALL);
+    expect(runTarget(root, 'report')).toMatchObject({ ran: [], cached: ALL });
+
+    // Code that no stage runs: a help text, the kaggle client, the pickle reader.
+    const help = path.join(root, 'packages/model-cnn/src/command.ts');
+    editText(help, 'train the spectrogram CNN on songs.arrow', 'train the CNN of spectrograms on songs.arrow');
+    appendLine(path.join(root, 'packages/kaggle/src/kaggle.ts'), 'export const KAGGLE_EDITED = true;');
+    appendLine(path.join(root, 'packages/pickle/src/unpickle.ts'), 'export const PICKLE_EDITED = true;');
+    expect(runTarget(root, 'report').ran).toEqual([]);
+
+    // Parameters that change no result: a comment, the worker count.
+    editJson(path.join(root, 'packages/model-cnn/params.json'), { $comment: 'edited' });
+    editJson(path.join(root, 'packages/data-spectrogram/params.json'), { workers: 1 });
+    expect(runTarget(root, 'report').ran).toEqual([]);
+
+    // A result-changing parameter of eval: eval only.
+    editJson(path.join(root, 'packages/eval/params.json'), { bootstrapSeed: 2 });
+    expect(runTarget(root, 'report').ran).toEqual(['eval:report']);
+
+    // A behaviour change in model-cnn's training code: model-cnn, fusion (which imports model-cnn) and eval.
+    appendLine(path.join(root, 'packages/model-cnn/src/train-cnn.ts'), 'export const TRAINING_EDITED = true;');
+    expect(runTarget(root, 'report').ran).toEqual(['eval:report', 'model-cnn:train', 'model-fusion:train']);
+
+    // The code fusion itself runs from model-cnn (the network it builds for the combined run).
+    appendLine(path.join(root, 'packages/model-cnn/src/cnn.ts'), 'export const NETWORK_EDITED = true;');
+    expect(runTarget(root, 'report').ran).toContain('model-fusion:train');
+
+    // The resampler: data-spectrogram and everything after it, with no stored row reused.
+    appendLine(path.join(root, 'packages/data-spectrogram/src/resample/zoom.ts'), 'export const RESAMPLER_EDITED = true;');
+    expect(runTarget(root, 'report')).toMatchObject({ ran: ALL.filter((t) => t !== 'data-spotify:build'), cached: ['data-spotify:build'] });
+    expect(json(root, 'artifacts/data-spectrogram/manifest.json').summary).toMatchObject({ reused: 0, resampled: 100 });
+
+    // Another backend is another cache entry: its outputs never stand in for the default backend's, nor the reverse.
+    const text = (backend?: string) => runNx(root, ['run', 'model-text:train'], backend ? { HITCAST_BACKEND: backend } : {});
+    expect(text('cpu').ran).toEqual(['model-text:train']);
+    expect(json(root, 'artifacts/model-text/text-only/metrics.json').backend).toBe('cpu');
+    expect(text().cached).toContain('model-text:train');
+    expect(json(root, 'artifacts/model-text/text-only/metrics.json').backend).toBe('wasm');
+    expect(text('cpu').cached).toContain('model-text:train');
+    expect(json(root, 'artifacts/model-text/text-only/metrics.json').backend).toBe('cpu');
+  });
+});
+
+function editText(file: string, from: string, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} does not contain "${from}"`);
+  writeFileSync(file, text.replace(from, to));
+}
