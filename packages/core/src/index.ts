@@ -10,3 +10,4 @@ export * from './progress.ts';
 export * from './worker-pool.ts';
 export * from './rng.ts';
 export * from './source-hash.ts';
+export * from './log.ts';

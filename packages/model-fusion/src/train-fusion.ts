@@ -1,8 +1,8 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { HitcastError } from '@hitcast/core';
-import { loadModel, saveModel } from '@hitcast/core/tf';
-import { describeReport, fit, writeRunReport, type Prediction, type RunReport } from '@hitcast/core/training';
+import { loadModel } from '@hitcast/core/tf';
+import { defaultLog, predictInBatches, trainRun, type Prediction, type RunReport } from '@hitcast/core/training';
 import { buildCnn, cnnBlocks, cnnFeaturesModel, inputsFileName, type CnnParams } from '@hitcast/model-cnn';
 import { buildTextModel, featuresModel as textFeaturesModel, transformerShape, WordPieceTokenizer, type TextParams } from '@hitcast/model-text';
 import { featureBatches, fusionBatches, loadFusionExamples, toInputs, type FusionExample } from './fusion-data.ts';
@@ -36,7 +36,7 @@ export interface TrainFusionOptions {
  */
 export async function trainFusionStage(options: TrainFusionOptions): Promise<RunReport[]> {
   const { params, cnnParams } = options;
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? defaultLog;
   const [height, width] = [cnnParams.inputHeight, cnnParams.inputWidth];
   const tokenizer = await WordPieceTokenizer.load(path.join(options.textDir, 'tokenizer.json')).catch((error: Error) => {
     throw new HitcastError(`cannot read the tokenizer of stage model-text in ${options.textDir}: ${error.message}`, { fix: 'run `npx nx run model-text:train` first' });
@@ -47,63 +47,63 @@ export async function trainFusionStage(options: TrainFusionOptions): Promise<Run
 
   const reports: RunReport[] = [];
   for (const run of options.runs ?? FUSION_RUNS) {
-    const runDir = path.join(options.outDir, run);
     const head = buildFusionHead(params.seed);
     // Start at the baseline, as the backbones do.
     const outputLayer = head.getLayer('fusion_output');
     outputLayer.setWeights([outputLayer.getWeights()[0], tf.tensor1d([outputBias])]);
+    const common = { run, runDir: path.join(options.outDir, run), backend: options.backend, params: { ...params }, resume: options.resume, log };
+    const schedule = { epochs: params.epochs, patience: params.patience };
+    const metadata = { hitcast: { stage: 'model-fusion', run, tokenizer: '../../../model-text/tokenizer.json' } };
 
-    let model: tf.LayersModel;
-    let result;
-    let predictions: Prediction[];
     if (run === 'fusion-pretrained') {
       const cnn = await loadBackbone(path.join(options.cnnDir, 'cnn-pretrained', 'model'), 'model-cnn');
       const text = await loadBackbone(path.join(options.textDir, 'text-pretrained', 'model'), 'model-text');
       const raw = frozenFeatures(cnnFeaturesModel(cnn), textFeaturesModel(text), examples, height, width);
       const scaling = featureScaling(raw, examples);
       const features = standardize(raw, scaling);
-      result = await fit({
-        name: run,
-        model: head,
-        parts: [{ name: 'head', variables: head.trainableWeights, learningRate: params.headLearningRate }],
-        trainBatches: (epoch) => featureBatches(features, examples, { split: 'train', batchSize: params.batchSize, seed: params.seed, epoch }),
-        validationBatches: () => featureBatches(features, examples, { split: 'validation', batchSize: params.batchSize, seed: params.seed }),
-        epochs: params.epochs,
-        patience: params.patience,
-        runDir,
-        resume: options.resume,
-        log,
-      });
-      predictions = predictFeatures(head, features, examples);
-      foldScalingIntoHead(head, scaling); // the saved model takes raw features, like the backbones give them
-      model = buildCombinedModel(cnnFeaturesModel(cnn), textFeaturesModel(text), head); // saved as one model for users
+      reports.push(
+        await trainRun({
+          ...common,
+          config: { params, cnnParams, textParams: options.textParams },
+          fit: {
+            model: head,
+            parts: [{ name: 'head', variables: head.trainableWeights, learningRate: params.headLearningRate }],
+            trainBatches: (epoch) => featureBatches(features, examples, { split: 'train', batchSize: params.batchSize, seed: params.seed, epoch }),
+            validationBatches: () => featureBatches(features, examples, { split: 'validation', batchSize: params.batchSize, seed: params.seed }),
+            ...schedule,
+          },
+          finish: () => {
+            const predictions = predictFeatures(head, features, examples);
+            foldScalingIntoHead(head, scaling); // the saved model takes raw features, like the backbones give them
+            // Saved as one model for users: spectrogram + tokens → popularity.
+            return { predictions, model: buildCombinedModel(cnnFeaturesModel(cnn), textFeaturesModel(text), head), metadata };
+          },
+        }),
+      );
     } else {
       const cnn = buildCnn({ height, width, blocks: cnnBlocks(cnnParams.groupedConvolutions), dropout: cnnParams.dropout, seed: cnnParams.seed });
       const textConfig = { ...transformerShape(options.textParams), vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength };
       const text = buildTextModel(textConfig);
-      model = buildCombinedModel(cnn.features, text.features, head);
-      result = await fit({
-        name: run,
-        model,
-        parts: [
-          { name: 'cnn', variables: cnn.features.trainableWeights, learningRate: params.cnnLearningRate },
-          { name: 'text', variables: text.features.trainableWeights, learningRate: params.textLearningRate },
-          { name: 'head', variables: head.trainableWeights, learningRate: params.headLearningRate },
-        ],
-        trainBatches: (epoch) => fusionBatches(examples, { split: 'train', batchSize: params.batchSize, height, width, seed: params.seed, epoch }),
-        validationBatches: () => fusionBatches(examples, { split: 'validation', batchSize: params.batchSize, height, width, seed: params.seed }),
-        epochs: params.epochs,
-        patience: params.patience,
-        runDir,
-        resume: options.resume,
-        log,
-      });
-      predictions = predictCombined(model, examples, height, width, params.batchSize);
+      const model = buildCombinedModel(cnn.features, text.features, head);
+      reports.push(
+        await trainRun({
+          ...common,
+          config: { params, cnnParams, textConfig },
+          fit: {
+            model,
+            parts: [
+              { name: 'cnn', variables: cnn.features.trainableWeights, learningRate: params.cnnLearningRate },
+              { name: 'text', variables: text.features.trainableWeights, learningRate: params.textLearningRate },
+              { name: 'head', variables: head.trainableWeights, learningRate: params.headLearningRate },
+            ],
+            trainBatches: (epoch) => fusionBatches(examples, { split: 'train', batchSize: params.batchSize, height, width, seed: params.seed, epoch }),
+            validationBatches: () => fusionBatches(examples, { split: 'validation', batchSize: params.batchSize, height, width, seed: params.seed }),
+            ...schedule,
+          },
+          finish: async () => ({ predictions: await predictInBatches(model, examples, params.batchSize, (rows) => toInputs(rows, height, width)), metadata }),
+        }),
+      );
     }
-    await saveModel(model, path.join(runDir, 'model'), { hitcast: { stage: 'model-fusion', run, tokenizer: '../../../model-text/tokenizer.json' } });
-    const report = await writeRunReport(runDir, { run, backend: options.backend, params: { ...params }, fit: result, predictions });
-    log(describeReport(report));
-    reports.push(report);
   }
   return reports;
 }
@@ -178,16 +178,4 @@ function predictFeatures(head: tf.LayersModel, features: Float32Array, examples:
   const values = output.dataSync();
   output.dispose();
   return examples.map((e, i) => ({ id: e.id, split: e.split, predicted: values[i] * 100, actual: e.popularity }));
-}
-
-function predictCombined(model: tf.LayersModel, examples: FusionExample[], height: number, width: number, batchSize: number): Prediction[] {
-  const predictions: Prediction[] = [];
-  for (let start = 0; start < examples.length; start += batchSize) {
-    const rows = examples.slice(start, start + batchSize);
-    const output = tf.tidy(() => model.predict(toInputs(rows, height, width)) as tf.Tensor);
-    const values = output.dataSync();
-    output.dispose();
-    rows.forEach((e, k) => predictions.push({ id: e.id, split: e.split, predicted: values[k] * 100, actual: e.popularity }));
-  }
-  return predictions;
 }

@@ -1,10 +1,7 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { Field, Float32, makeVector, Utf8 } from 'apache-arrow';
-import { artifactSchema, HitcastError, Progress, recordBatchFromColumns, utf8Column, writeArtifact, writeFileAtomic, type ArtifactSpec } from '@hitcast/core';
-import { saveModel } from '@hitcast/core/tf';
-import { describeReport, fit, regressionMetrics, writeRunReport, type FitResult, type Prediction, type RegressionMetrics } from '@hitcast/core/training';
+import { Progress } from '@hitcast/core';
+import { regressionMetrics, trainRun as trainCoreRun, type Prediction, type RegressionMetrics } from '@hitcast/core/training';
 import type { TextParams } from './params.ts';
 import {
   batches, countWords, encodeSource, epochBatches, lengthSortedBatches, meanPopularity, popularityOf, predictPopularity, rowsOf, songsSource, SPLITS, textSource, type EncodedSet,
@@ -141,85 +138,70 @@ async function trainRun(run: RunName, data: RunData, settings: RunSettings): Pro
   log(`${run}: ${trainRows.length} train / ${validationRows.length} validation rows of the ${data.trainLabel}; ${testRows.length} test songs; backend ${options.backend}`);
   if (trainRows.length === 0 || validationRows.length === 0) throw new Error(`${run}: the ${data.trainLabel} has no train or no validation rows`);
 
-  await checkRunConfig(runDir, { config, settings }, options.resume);
   const { model } = buildTextModel(config);
   const timing = { samples: 0, ms: 0 };
   let progress: Progress | undefined; // one line for the whole run (every few seconds), made at its first epoch
-  const result: FitResult = await fit({
-    name: run,
-    model,
-    parts: [{ name: 'all', variables: model.trainableWeights, learningRate: settings.learningRate }],
-    trainBatches: (epoch) => {
-      progress ??= new Progress({ label: `${run} training`, total: (settings.epochs - epoch + 1) * trainRows.length, unit: 'samples', enabled: options.progress ?? true });
-      return timedEpoch(epoch, train, epochBatches(train, trainRows, settings.batchSize, params.seed, epoch), timing, progress);
-    },
-    validationBatches: () => batches(train, lengthSortedBatches(train.lengths, validationRows, 512)),
-    epochs: settings.epochs,
-    patience: settings.patience,
+  let samplesPerSecond = NaN;
+  const report = await trainCoreRun({
+    run,
     runDir,
+    backend: options.backend,
+    params: { ...params },
+    config: { config, settings },
     resume: options.resume,
+    fit: {
+      model,
+      parts: [{ name: 'all', variables: model.trainableWeights, learningRate: settings.learningRate }],
+      trainBatches: (epoch) => {
+        progress ??= new Progress({ label: `${run} training`, total: (settings.epochs - epoch + 1) * trainRows.length, unit: 'samples', enabled: options.progress ?? true });
+        return timedEpoch(epoch, train, epochBatches(train, trainRows, settings.batchSize, params.seed, epoch), timing, progress);
+      },
+      validationBatches: () => batches(train, lengthSortedBatches(train.lengths, validationRows, 512)),
+      epochs: settings.epochs,
+      patience: settings.patience,
+    },
+    finish: () => {
+      progress?.finish();
+      // Every merged-set song's prediction; the shared report judges the test split beside predicting the
+      // merged set's train mean (the same baseline every model is shown with).
+      const all = Int32Array.from({ length: songs.size }, (_, i) => i);
+      const predictedAll = predictPopularity(model, songs, all);
+      const predictions: Prediction[] = Array.from(all, (i) => ({ id: songs.songIds![i], split: SPLITS[songs.splits[i]], predicted: predictedAll[i], actual: songs.popularity[i] }));
+      samplesPerSecond = timing.ms > 0 ? (1000 * timing.samples) / timing.ms : NaN;
+      const extra: Record<string, unknown> = {
+        model: config,
+        tokenizer: { vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength },
+        data: { trainedOn: data.trainLabel, trainRows: trainRows.length, validationRows: validationRows.length, truncated: train.truncated, testSongs: testRows.length },
+        trainingSpeed: { samplesPerSecond, samples: timing.samples, seconds: timing.ms / 1000, note: 'training steps of the epochs run in this process, without validation' },
+      };
+      if (train !== songs) {
+        // The pre-training set's own held-out rows, with the mean of the rows it learned from.
+        const textTest = rowsOf(train, 'test');
+        const textActual = popularityOf(train, textTest);
+        extra.textSetTest = regressionMetrics(predictPopularity(model, train, textTest), textActual);
+        extra.textSetTestBaseline = regressionMetrics(new Float32Array(textTest.length).fill(trainMean), textActual);
+      }
+      return { predictions, extra, metadata: { hitcast: { stage: 'model-text', run, config, tokenizer: '../../tokenizer.json' } } };
+    },
     log: (line) => {
       if (!/, batch \d+, loss /.test(line)) log(line); // per-batch lines: the epoch's progress line has the rate instead
     },
   });
-
-  // Every merged-set song's prediction; the shared report judges the test split beside predicting the
-  // merged set's train mean (the same baseline every model is shown with).
-  const all = Int32Array.from({ length: songs.size }, (_, i) => i);
-  const predictedAll = predictPopularity(model, songs, all);
-  const predictions: Prediction[] = Array.from(all, (i) => ({ id: songs.songIds![i], split: SPLITS[songs.splits[i]], predicted: predictedAll[i], actual: songs.popularity[i] }));
-  const extra: Record<string, unknown> = {
-    model: config,
-    tokenizer: { vocabSize: tokenizer.vocabSize, maxLength: tokenizer.maxLength },
-    data: { trainedOn: data.trainLabel, trainRows: trainRows.length, validationRows: validationRows.length, truncated: train.truncated, testSongs: testRows.length },
-    trainingSpeed: { samplesPerSecond: NaN, samples: timing.samples, seconds: timing.ms / 1000, note: 'training steps of the epochs run in this process, without validation' },
-  };
-  if (train !== songs) {
-    // The pre-training set's own held-out rows, with the mean of the rows it learned from.
-    const textTest = rowsOf(train, 'test');
-    const textActual = popularityOf(train, textTest);
-    extra.textSetTest = regressionMetrics(predictPopularity(model, train, textTest), textActual);
-    extra.textSetTestBaseline = regressionMetrics(new Float32Array(textTest.length).fill(trainMean), textActual);
-  }
-  const samplesPerSecond = timing.ms > 0 ? (1000 * timing.samples) / timing.ms : NaN;
-  (extra.trainingSpeed as { samplesPerSecond: number }).samplesPerSecond = samplesPerSecond;
-
-  const modelDir = path.join(runDir, 'model');
-  await saveModel(model, modelDir, { hitcast: { stage: 'model-text', run, config, tokenizer: '../../tokenizer.json' } });
-  const report = await writeRunReport(runDir, { run, backend: options.backend, params: { ...params }, fit: result, predictions, extra });
-  progress?.finish();
-  log(`${describeReport(report)}; ${samplesPerSecond.toFixed(0)} samples/s`);
+  log(`${run}: ${samplesPerSecond.toFixed(0)} samples/s`);
   model.dispose();
+  const modelDir = path.join(runDir, 'model');
   return {
     run,
     trainRows: trainRows.length,
     validationRows: validationRows.length,
     testSongs: testRows.length,
-    epochs: result.history.length,
-    bestEpoch: result.bestEpoch,
+    epochs: report.fit.history.length,
+    bestEpoch: report.fit.bestEpoch,
     samplesPerSecond,
     test: report.metrics.test,
     baseline: report.meanBaseline,
     files: [path.join(modelDir, 'model.json'), path.join(modelDir, 'weights.bin'), path.join(runDir, 'metrics.json'), path.join(runDir, 'predictions.arrow')],
   };
-}
-
-/**
- * A checkpoint only fits the model and batches it was made with: `run.json` records them, and resuming
- * with other ones is refused instead of failing on a weight shape (or silently training on other data).
- */
-async function checkRunConfig(runDir: string, current: Record<string, unknown>, resume: boolean): Promise<void> {
-  const file = path.join(runDir, 'run.json');
-  const text = `${JSON.stringify(current, null, 2)}\n`;
-  if (resume && existsSync(path.join(runDir, 'checkpoint'))) {
-    const saved = existsSync(file) ? await fs.readFile(file, 'utf8') : '';
-    if (saved !== text) {
-      throw new HitcastError(`the checkpoint in ${runDir} was made with other model or training parameters`, {
-        fix: `run without --resume to start over, or restore the parameters it was made with (${file})`,
-      });
-    }
-  }
-  await writeFileAtomic(file, text);
 }
 
 /** One epoch's batches, counting progress and the time spent in training steps (validation excluded). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic.ts';
+import { defaultLog } from '../log.ts';
 import { writeStageManifest } from '../manifest.ts';
 import { backendFromEnvironment, type BackendName } from '../tf/backend-names.ts';
 import { resultParams, speedParams, type StageDefinition, type StageResult } from './definition.ts';
@@ -28,7 +29,7 @@ export interface RunStageOptions<P> {
  * stage finished. The same path serves the Nx target (`core/bin/run-stage.mjs`) and the CLI subcommand.
  */
 export async function runStage<P extends object>(definition: StageDefinition<P>, options: RunStageOptions<P> = {}): Promise<StageResult> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? defaultLog;
   const params = readStageParams(definition, options.params, options.overrides);
   const inputs = { ...definition.inputs };
   for (const [name, value] of Object.entries(options.inputs ?? {})) if (value !== undefined) inputs[name] = value;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { defaultLog } from '../log.ts';
 import { loadCheckpoint, modelWeights, saveCheckpoint, type NamedTensor } from './checkpoint.ts';
 import { trainingStep } from './seeded-dropout.ts';
 
@@ -73,7 +74,7 @@ const mse = (target: tf.Tensor, predicted: tf.Tensor): tf.Scalar => tf.losses.me
  */
 export async function fit(options: FitOptions): Promise<FitResult> {
   const { model, parts } = options;
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? defaultLog;
   const optimizers = parts.map((part) => tf.train.adam(part.learningRate));
   // LayerVariable.read() is the underlying tf.Variable (as tfjs-layers' own fit uses it).
   const variables = parts.flatMap((part) => part.variables.map((v) => v.read() as tf.Variable));

@@ -4,3 +4,4 @@ export * from './metrics.ts';
 export * from './report.ts';
 export * from './seeded-dropout.ts';
 export * from './split.ts';
+export * from './run.ts';
