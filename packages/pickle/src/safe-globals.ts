@@ -1,5 +1,6 @@
 import { HitcastError } from '@hitcast/core';
 import { NameRegistry } from 'pickleparser';
+import { PickleContentError } from './content-error.ts';
 import { codecsEncode, NdArray, numpyScalar, NumpyDType, NumpyNdarrayClass, reconstruct } from './numpy.ts';
 import { blockManager, DataFrame, INDEX_CLASSES, newIndex, PandasIndexClass, unpickleBlock } from './pandas.ts';
 import { PIL_IMAGE_CLASSES, pilImageClass } from './pil.ts';
@@ -53,7 +54,7 @@ function slice(start: unknown, stop: unknown, step: unknown): PySlice {
   const part = (v: unknown): number | null => {
     if (v === null || v === undefined) return null;
     if (Number.isSafeInteger(v)) return v as number;
-    throw new HitcastError(`slice(${String(start)}, ${String(stop)}, ${String(step)}) has a non-integer bound`);
+    throw new PickleContentError(`slice(${String(start)}, ${String(stop)}, ${String(step)}) has a non-integer bound`);
   };
   return new PySlice(part(start), part(stop), part(step));
 }
