@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SeededRng } from '../../src/rng.ts';
-import { fit, SeededDropout, type Batch, type FitOptions } from '../../src/training/index.ts';
+import { evaluateLoss, fit, SeededDropout, type Batch, type FitOptions } from '../../src/training/index.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -65,28 +65,44 @@ describe('fit', () => {
     const variance = validation.y.reduce((a, b) => a + (b - mean) ** 2, 0) / validation.y.length;
     expect(result.bestValidationLoss).toBeLessThan(0.5 * variance);
     expect(result.bestEpoch).toBe(result.history.reduce((b, r) => (r.validationLoss < b.validationLoss ? r : b)).epoch);
+    expect(await evaluateLoss(m, options(m, '').validationBatches())).toBe(result.bestValidationLoss);
   });
 
-  it('resumes after a kill to exactly the weights of an uninterrupted run', async () => {
+  it('resumes after a kill before the best epoch to exactly the run that was never interrupted', async () => {
+    // At lr 0.01 the validation loss rises after epoch 1, falls to its lowest at epoch 7 and rises again at 8:
+    // the halt after epoch 3 leaves epoch 1 as the best so far, so the best weights the run ends with come
+    // from epochs trained after the resume, and restoring them (not the last ones) is part of what is compared.
+    const epochs = 8;
+    const haltAfterEpoch = 3;
     const uninterrupted = model();
-    await fit(options(uninterrupted, mkdtempSync(path.join(tmpdir(), 'hitcast-fit-'))));
+    const whole = await fit(options(uninterrupted, mkdtempSync(path.join(tmpdir(), 'hitcast-fit-')), { epochs }));
+    expect(whole.bestEpoch).toBeGreaterThan(haltAfterEpoch);
+    expect(whole.bestEpoch).toBeLessThan(epochs);
 
     const runDir = mkdtempSync(path.join(tmpdir(), 'hitcast-fit-'));
-    const first = await fit(options(model(), runDir, { haltAfterEpoch: 3 }));
+    const first = await fit(options(model(), runDir, { epochs, haltAfterEpoch }));
     expect(first.halted).toBe(true);
+    expect(first.history).toHaveLength(haltAfterEpoch);
+    expect(first.bestEpoch).toBeLessThan(whole.bestEpoch);
     const resumedModel = model(); // a fresh process: new model, same code
-    const resumed = await fit(options(resumedModel, runDir, { resume: true }));
-    expect(resumed.resumedFromEpoch).toBe(3);
-    expect(resumed.history).toHaveLength(6);
+    const resumed = await fit(options(resumedModel, runDir, { epochs, resume: true }));
+    expect(resumed.resumedFromEpoch).toBe(haltAfterEpoch);
+    const losses = (r: typeof whole) => r.history.map(({ epoch, trainLoss, validationLoss }) => ({ epoch, trainLoss, validationLoss }));
+    expect(losses(resumed)).toEqual(losses(whole));
+    expect([resumed.bestEpoch, resumed.bestValidationLoss]).toEqual([whole.bestEpoch, whole.bestValidationLoss]);
     expect(weightsOf(resumedModel)).toEqual(weightsOf(uninterrupted));
   });
 
-  it('stops early when the validation loss stops improving', async () => {
+  it('stops early when the validation loss stops improving, leaving the model at its best epoch', async () => {
     const m = model();
     const result = await fit(options(m, mkdtempSync(path.join(tmpdir(), 'hitcast-fit-')), { epochs: 200, patience: 2, parts: [{ name: 'all', variables: m.trainableWeights, learningRate: 0.05 }] }));
     expect(result.stoppedEarly).toBe(true);
     expect(result.history.length).toBeLessThan(200);
     expect(result.history.length - result.bestEpoch).toBe(2);
+    // The weights are the best epoch's, not the last one's: evaluated again, they score the recorded best loss.
+    const last = result.history.at(-1)!.validationLoss;
+    expect(last).toBeGreaterThan(result.bestValidationLoss);
+    expect(await evaluateLoss(m, options(m, '').validationBatches())).toBe(result.bestValidationLoss);
   });
 
   it('leaves variables outside every part exactly as they were', async () => {
