@@ -8,6 +8,7 @@ import { registerFusionCommands } from '@hitcast/model-fusion/command';
 import { registerTextCommands } from '@hitcast/model-text/command';
 import { registerPickleCommand } from '@hitcast/pickle/command';
 import { registerPredictCommands } from '@hitcast/predict/command';
+import { registerTuneCommands } from '@hitcast/tuning/command';
 import { registerFetchCommand } from './fetch-command.ts';
 
 /**
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .description("hitcast: predict a song's Spotify popularity from its spectrogram and its metadata")
     .version('0.1.0')
     .showHelpAfterError()
+    .enablePositionalOptions() // lets a subcommand's subcommand (tune apply) have options of the same name
     .exitOverride();
   registerFetchCommand(program);
   registerSpotifyCommands(program);
@@ -29,6 +31,7 @@ export function buildProgram(): Command {
   registerCnnCommands(program);
   registerTextCommands(program);
   registerFusionCommands(program);
+  registerTuneCommands(program);
   registerEvalCommands(program);
   registerPredictCommands(program);
   return program;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { defaultLog, predictInBatches, trainRun, type Prediction, type RunReport } from '@hitcast/core/training';
+import { defaultLog, predictInBatches, trainRun, type FitOptions, type Prediction, type RunReport } from '@hitcast/core/training';
 import { buildCnn, cnnBlocks } from './cnn.ts';
 import { toModelInput } from './augment.ts';
 import { cnnBatches, inputsFileName, prepareCnnInputs, readExamples } from './cnn-inputs.ts';
@@ -18,6 +18,8 @@ export interface TrainCnnOptions {
   resume: boolean;
   runs?: CnnRun[];
   log?: (line: string) => void;
+  /** After each epoch of each run (tuning reports the validation loss here); true stops that run. */
+  onEpochEnd?: FitOptions['onEpochEnd'];
 }
 
 /** Stage model-cnn: prepares the inputs once, then trains, evaluates and saves each run. */
@@ -56,6 +58,7 @@ export async function trainCnnStage(options: TrainCnnOptions): Promise<RunReport
           validationBatches: () => cnnBatches(inputsFile, { height, width, split: 'validation', batchSize: params.batchSize, seed: params.seed }),
           epochs: params.epochs,
           patience: params.patience,
+          onEpochEnd: options.onEpochEnd,
         },
         finish: async () => ({ predictions: await predictAll(model, inputsFile, height, width, params.batchSize) }),
         log,

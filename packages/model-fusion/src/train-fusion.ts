@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { HitcastError } from '@hitcast/core';
 import { loadModel } from '@hitcast/core/tf';
-import { defaultLog, predictInBatches, trainRun, type Prediction, type RunReport } from '@hitcast/core/training';
+import { defaultLog, predictInBatches, trainRun, type FitOptions, type Prediction, type RunReport } from '@hitcast/core/training';
 import { buildCnn, cnnBlocks, cnnFeaturesModel, inputsFileName, type CnnParams } from '@hitcast/model-cnn';
 import { buildTextModel, featuresModel as textFeaturesModel, transformerShape, WordPieceTokenizer, type TextParams } from '@hitcast/model-text';
 import { featureBatches, fusionBatches, loadFusionExamples, toInputs, type FusionExample } from './fusion-data.ts';
@@ -26,6 +26,8 @@ export interface TrainFusionOptions {
   resume: boolean;
   runs?: FusionRun[];
   log?: (line: string) => void;
+  /** After each epoch of each run (tuning reports the validation loss here); true stops that run. */
+  onEpochEnd?: FitOptions['onEpochEnd'];
 }
 
 /**
@@ -52,7 +54,7 @@ export async function trainFusionStage(options: TrainFusionOptions): Promise<Run
     const outputLayer = head.getLayer('fusion_output');
     outputLayer.setWeights([outputLayer.getWeights()[0], tf.tensor1d([outputBias])]);
     const common = { run, runDir: path.join(options.outDir, run), backend: options.backend, params: { ...params }, resume: options.resume, log };
-    const schedule = { epochs: params.epochs, patience: params.patience };
+    const schedule = { epochs: params.epochs, patience: params.patience, onEpochEnd: options.onEpochEnd };
     const metadata = { hitcast: { stage: 'model-fusion', run, tokenizer: '../../../model-text/tokenizer.json' } };
 
     if (run === 'fusion-pretrained') {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Progress } from '@hitcast/core';
-import { regressionMetrics, trainRun as trainCoreRun, type Prediction, type RegressionMetrics } from '@hitcast/core/training';
+import { regressionMetrics, trainRun as trainCoreRun, type FitOptions, type Prediction, type RegressionMetrics } from '@hitcast/core/training';
 import type { TextParams } from './params.ts';
 import {
   batches, countWords, encodeSource, epochBatches, lengthSortedBatches, meanPopularity, popularityOf, predictPopularity, rowsOf, songsSource, SPLITS, textSource, type EncodedSet,
@@ -24,6 +24,10 @@ export interface TrainTextOptions {
   backend: string;
   log?: (line: string) => void;
   progress?: boolean;
+  /** Runs to train (default both). */
+  runs?: readonly RunName[];
+  /** After each epoch of each run (tuning reports the validation loss here); true stops that run. */
+  onEpochEnd?: FitOptions['onEpochEnd'];
 }
 
 export interface RunSummary {
@@ -71,12 +75,13 @@ export async function trainText(options: TrainTextOptions): Promise<TextStageSum
   log(`text set: ${textSet.size} rows (${textSet.truncated} truncated); merged set: ${songs.size} songs (${songs.truncated} truncated)`);
 
   const runs: RunSummary[] = [];
-  runs.push(
+  const wanted = new Set(options.runs ?? RUNS);
+  if (wanted.has('text-pretrained')) runs.push(
     await trainRun('text-pretrained', { train: textSet, trainLabel: 'text set', songs, tokenizer, options, log }, {
       epochs: params.pretrainEpochs, batchSize: params.pretrainBatchSize, learningRate: params.pretrainLearningRate, patience: params.pretrainPatience,
     }),
   );
-  runs.push(
+  if (wanted.has('text-only')) runs.push(
     await trainRun('text-only', { train: songs, trainLabel: 'merged set', songs, tokenizer, options, log }, {
       epochs: params.naiveEpochs, batchSize: params.naiveBatchSize, learningRate: params.naiveLearningRate, patience: params.naivePatience,
     }),
@@ -159,6 +164,7 @@ async function trainRun(run: RunName, data: RunData, settings: RunSettings): Pro
       validationBatches: () => batches(train, lengthSortedBatches(train.lengths, validationRows, 512)),
       epochs: settings.epochs,
       patience: settings.patience,
+      onEpochEnd: options.onEpochEnd,
     },
     finish: () => {
       progress?.finish();

@@ -8,3 +8,6 @@ export * from './journal.ts';
 export { FileLock, processExists } from './lock.ts';
 export * from './study.ts';
 export * from './run.ts';
+export * from './tuning-params.ts';
+export { applyBestParams, defaultStudyFile, describeTrial, summaryFile, tuneModel, tuningDir, type StudySummary, type TrialSummary, type TuneOptions } from './tune.ts';
+export { makeObjective, type ObjectiveInputs } from './objectives.ts';

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, truncateSync, writeSync } from 'node:fs';
-import { HitcastError } from '@hitcast/core';
+import { HitcastError } from '@hitcast/core/errors';
 import { FileLock } from './lock.ts';
 
 /**

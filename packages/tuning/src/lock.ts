@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { HitcastError } from '@hitcast/core';
+import { HitcastError } from '@hitcast/core/errors';
 
 /**
  * An exclusive lock between processes: a lock file created with O_CREAT | O_EXCL (Node's 'wx'),

@@ -1,4 +1,4 @@
-import type { SeededRng } from '@hitcast/core';
+import type { SeededRng } from '@hitcast/core/rng';
 import { fromSamplingSpace, samplingBounds, type CategoricalParam, type FloatParam, type IntParam, type Param } from './space.ts';
 import { logGaussMass, truncnormPpf } from './truncnorm.ts';
 

@@ -1,4 +1,4 @@
-import { SeededRng } from '@hitcast/core';
+import { SeededRng } from '@hitcast/core/rng';
 import { DEFAULT_PARZEN_PARAMETERS, ParzenEstimator, type ParzenParameters } from './parzen.ts';
 import { contains, isSingle, sampleUniform, toExternal, toInternal, type Param, type Params } from './space.ts';
 import { lastStep, type Direction, type FrozenTrial, type SampleRequest, type Sampler } from './types.ts';

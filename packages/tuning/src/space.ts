@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { HitcastError, type SeededRng } from '@hitcast/core';
+import { HitcastError } from '@hitcast/core/errors';
+import type { SeededRng } from '@hitcast/core/rng';
 
 /**
  * A search space declared as data, so that it can live in a params JSON file:

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { HitcastError } from '@hitcast/core';
+import { HitcastError } from '@hitcast/core/errors';
 import { Journal, journalError } from './journal.ts';
 import { MedianPruner } from './pruners.ts';
 import { TpeSampler } from './samplers.ts';

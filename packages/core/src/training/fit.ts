@@ -43,6 +43,11 @@ export interface FitOptions {
   log?: (line: string) => void;
   /** Stop (as if killed) after this epoch: for tests of resuming. */
   haltAfterEpoch?: number;
+  /**
+   * Called after each epoch with its record (e.g. a tuning trial reports the validation loss to its
+   * pruner); returning true ends training there, with the best weights so far restored.
+   */
+  onEpochEnd?: (record: EpochRecord) => boolean | void | Promise<boolean | void>;
 }
 
 export interface FitResult {
@@ -52,6 +57,8 @@ export interface FitResult {
   stoppedEarly: boolean;
   resumedFromEpoch: number;
   halted: boolean;
+  /** Training ended because onEpochEnd asked for it. */
+  stoppedByCaller: boolean;
 }
 
 interface FitState {
@@ -105,6 +112,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const resumedFromEpoch = state.epochsDone;
 
   let halted = false;
+  let stoppedByCaller = false;
   for (let epoch = state.epochsDone + 1; epoch <= options.epochs && !state.stoppedEarly; epoch++) {
     const started = Date.now();
     let lossSum = 0;
@@ -150,6 +158,10 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       halted = true;
       break;
     }
+    if (options.onEpochEnd && (await options.onEpochEnd(record)) === true) {
+      stoppedByCaller = true;
+      break;
+    }
   }
   if (!halted) model.setWeights(best.map((w) => w.tensor));
   return {
@@ -159,6 +171,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     stoppedEarly: state.stoppedEarly,
     resumedFromEpoch,
     halted,
+    stoppedByCaller,
   };
 }
 
