@@ -3,6 +3,7 @@
 //   params   the result-changing parameters (params.json over the defaults, without "$comment" keys and
 //            without speed-only parameters such as worker counts), keys sorted
 //   data     a fingerprint of each data file or folder the parameters name
+//   input    a fingerprint of each input no upstream task writes (the definition's untrackedInputs), if present
 //   backend  for stages that train or predict: the tfjs backend that will run and its package version
 // Source code and upstream artifacts enter the hash through the target's other inputs (project.json).
 import { loadStageDefinition, resultParams } from '@hitcast/core/stage';
@@ -16,6 +17,8 @@ const params = readStageParams(definition, definition.params.file);
 console.log(`stage ${definition.name}`);
 console.log(`params ${JSON.stringify(resultParams(definition, params))}`);
 for (const line of dataFingerprints(resultParams(definition, params))) console.log(`data ${line}`);
+const untracked = Object.fromEntries((definition.untrackedInputs ?? []).map((name) => [name, definition.inputs[name]]));
+for (const line of dataFingerprints(untracked)) console.log(`input ${line}`);
 if (definition.usesBackend) {
   const backend = await probeBackend();
   console.log(`backend ${backend.name} ${backend.package}@${backend.version}`);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +51,20 @@ describe('the cache keys of the pipeline stages', () => {
     appendLine(path.join(root, 'packages/data-spectrogram/src/resample/zoom.ts'), 'export const RESAMPLER_EDITED = true;');
     expect(runTarget(root, 'report')).toMatchObject({ ran: ALL.filter((t) => t !== 'data-spotify:build'), cached: ['data-spotify:build'] });
     expect(json(root, 'artifacts/data-spectrogram/manifest.json').summary).toMatchObject({ reused: 0, resampled: 100 });
+
+    // Tuning: a study on the sample, its best values applied to params.json, then exactly the affected stages re-run.
+    const tuningParams = json(root, 'packages/tuning/params.json');
+    tuningParams.models.fusion = { ...tuningParams.models.fusion, trials: 3 };
+    writeFileSync(path.join(root, 'packages/tuning/params.json'), JSON.stringify(tuningParams, null, 2));
+    expect(runNx(root, ['run', 'tuning:tune-fusion']).ran).toEqual(['tuning:tune-fusion']);
+    const summary = json(root, 'artifacts/tuning/fusion/summary.json');
+    expect(summary.trials.filter((t: { state: string }) => t.state === 'complete' || t.state === 'pruned')).toHaveLength(3);
+    const before = json(root, 'packages/model-fusion/params.json');
+    execFileSync(process.execPath, ['packages/cli/bin/hitcast.mjs', 'tune', 'apply', '--model', 'fusion'], { cwd: root, stdio: 'pipe' });
+    const after = json(root, 'packages/model-fusion/params.json');
+    expect(after).toEqual({ ...before, ...summary.bestParams });
+    expect(runTarget(root, 'report').ran).toEqual(['eval:report', 'model-fusion:train']);
+    expect(readFileSync(path.join(root, 'artifacts/eval/report.html'), 'utf8')).not.toContain('No tuning study has been run yet');
 
     // Another backend is another cache entry: its outputs never stand in for the default backend's, nor the reverse.
     const text = (backend?: string) => runNx(root, ['run', 'model-text:train'], backend ? { HITCAST_BACKEND: backend } : {});

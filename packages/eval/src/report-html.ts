@@ -183,8 +183,8 @@ const paramValue = (v: number | string) => (typeof v === 'number' ? (finite(v) ?
 async function tuningSection(report: EvalReport): Promise<string> {
   if (report.tuning.length === 0)
     return empty(
-      'No tuning study has been run yet. The tuning stage, being added, runs one with <code>npx hitcast tune …</code>; ' +
-        'its studies appear here, trial by trial, the next time the evaluation runs.',
+      'No tuning study has been run yet. Run one with <code>npx hitcast tune --model fusion</code> (or cnn, text; ' +
+        'or <code>npx nx run tuning:tune-fusion</code>); its trials appear here the next time the evaluation runs.',
     );
   const parts: string[] = [];
   for (const [i, study] of report.tuning.entries()) {

@@ -11,6 +11,8 @@ export const stage = defineStage<EvalParams>({
     runs: 'artifacts',
     tuning: 'artifacts/tuning',
   },
+  // Tuning is run on demand (hitcast tune / nx run tuning:tune-*), not by the pipeline: its summaries are fingerprinted.
+  untrackedInputs: ['tuning'],
   out: 'artifacts/eval',
   usesBackend: false,
   load: () => import('./stage-run.ts'),

@@ -24,6 +24,8 @@ export interface TuneOptions {
   artifacts?: string;
   backend: string;
   log: (line: string) => void;
+  /** Write <artifacts>/tuning/<model>/summary.json for the report and `apply` (default true; benches say false). */
+  writeSummary?: boolean;
 }
 
 /** One trial as the evaluation report shows it (eval's TuningTrial). */
@@ -90,7 +92,9 @@ export async function tuneModel(options: TuneOptions): Promise<StudySummary> {
   const trials = options.trials ?? study.trials;
   log(`tuning ${model} (${study.run}): ${trials} trials in ${studyFile}, ${handle.trials.length} there already; objective: best validation loss; backend ${options.backend}`);
   try {
-    const objective = makeObjective(model, study.run, { ...inputs, trialsDir: path.join(tuningDir(artifacts, model), 'trials'), backend: options.backend, log });
+    // Each trial trains beside the journal, in a folder removed when it ends.
+    const trialsDir = path.join(path.dirname(studyFile), 'trials');
+    const objective = makeObjective(model, study.run, { ...inputs, trialsDir, backend: options.backend, log });
     const result = await runTrials({
       study: handle,
       objective,
@@ -100,7 +104,8 @@ export async function tuneModel(options: TuneOptions): Promise<StudySummary> {
     });
     if (result.stoppedBy === 'timeout') log(`stopped by the timeout after ${result.trials.length} trials in this run`);
     const summary = summarize(model, study.run, studyFile, handle.trials, handle.bestTrial);
-    await writeFileAtomic(summaryFile(artifacts, model), `${JSON.stringify(summary, null, 2)}\n`);
+    await fs.rm(trialsDir, { recursive: true, force: true });
+    if (options.writeSummary !== false) await writeFileAtomic(summaryFile(artifacts, model), `${JSON.stringify(summary, null, 2)}\n`);
     log(summary.bestTrial === undefined ? 'no complete trial yet' : `best: trial ${summary.bestTrial}, validation loss ${summary.bestValue!.toFixed(5)}, ${formatParams(summary.bestParams!)}; apply it with: npx hitcast tune apply --model ${model}`);
     return summary;
   } finally {

@@ -54,6 +54,11 @@ export interface StageDefinition<P extends object> {
   };
   /** Upstream artifacts by name, with the paths the pipeline uses (CLI options override them). */
   inputs: Record<string, string>;
+  /**
+   * Inputs that no task this stage depends on writes (e.g. eval's optional tuning summaries): Nx cannot
+   * track them as upstream outputs, so the cache-key tool fingerprints their content instead.
+   */
+  untrackedInputs?: readonly string[];
   /** Default output folder, e.g. 'artifacts/model-cnn'. */
   out: string;
   /** Trains or predicts on a tfjs backend: the backend becomes part of the cache key. */
