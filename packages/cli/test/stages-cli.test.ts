@@ -164,7 +164,8 @@ describe('the stage commands on the committed sample, in pipeline order', () => 
     expect(run.code, run.stderr).toBe(0);
     manifestOf(path.join(runs, 'model-text'), 'model-text');
     expect(JSON.parse(readFileSync(path.join(runs, 'model-text', 'tokenizer.json'), 'utf8'))).toBeTruthy();
-    for (const name of ['text-pretrained', 'text-only']) expectRun(path.join(runs, 'model-text', name));
+    expectRun(path.join(runs, 'model-text', 'text-pretrained'), { trainedOnMergedSet: false });
+    expectRun(path.join(runs, 'model-text', 'text-only'));
   });
 
   it('train-fusion: builds both backbones from the params.json beside their runs', () => {
@@ -212,12 +213,22 @@ describe('the stage commands on the committed sample, in pipeline order', () => 
     expectUserError(hitcast('train-cnn', '--songs', songs, '--params', typo, '--out', out), /typo\.json: unknown parameter "epoch"/, /known parameters are: .*\bepochs\b/);
     const small = writeJson(path.join(params, 'small.json'), { inputHeight: 4 });
     expectUserError(hitcast('train-cnn', '--songs', songs, '--params', small, '--out', out), /inputHeight must be a whole number ≥ 8/, /small\.json/);
+    // train-fusion without a train-cnn output beside it: the missing architecture file is named.
+    const noCnn = path.join(work, 'no-cnn');
+    mkdirSync(noCnn);
+    const fusion = writeJson(path.join(params, 'fusion-again.json'), { epochs: 1 });
+    const missing = hitcast('train-fusion', '--songs', songs, '--cnn', noCnn, '--text', path.join(runs, 'model-text'), '--params', fusion, '--out', out);
+    expectUserError(missing, /cannot read .*no-cnn\/params\.json/, /\S/);
     expect(existsSync(out)).toBe(false);
   });
 });
 
-/** A run folder: the model, its metrics with the test songs counted, and a prediction for every merged-set song. */
-function expectRun(dir: string): void {
+/**
+ * A run folder: the model, a prediction for every merged-set song, and metrics on the 73 / 15 / 12 split.
+ * For a run trained on the merged set, the saved predictions score the validation loss fit recorded as its
+ * best: what was saved is the restored best model.
+ */
+function expectRun(dir: string, { trainedOnMergedSet = true } = {}): void {
   expect(readdirSync(dir)).toEqual(expect.arrayContaining(['model', 'metrics.json', 'predictions.arrow', 'checkpoint']));
   expect(readdirSync(path.join(dir, 'model')).sort()).toEqual(['model.json', 'weights.bin']);
   const predictions = tableFromIPC(readFileSync(path.join(dir, 'predictions.arrow')));
@@ -226,4 +237,12 @@ function expectRun(dir: string): void {
   expect(splits.filter((s) => s === 'test')).toHaveLength(12);
   const predicted = predictions.getChild('predicted')!.toArray() as Float32Array;
   expect(predicted.every((v) => Number.isFinite(v))).toBe(true);
+  const run = JSON.parse(readFileSync(path.join(dir, 'metrics.json'), 'utf8')) as {
+    backend: string;
+    fit: { bestValidationLoss: number };
+    metrics: Record<'train' | 'validation' | 'test', { count: number; mse: number }>;
+  };
+  expect(run.backend).toBe('wasm');
+  expect([run.metrics.train.count, run.metrics.validation.count, run.metrics.test.count]).toEqual([73, 15, 12]);
+  if (trainedOnMergedSet) expect(run.metrics.validation.mse / 100 ** 2).toBeCloseTo(run.fit.bestValidationLoss, 6);
 }
