@@ -16,7 +16,7 @@ export function pixelsColumn(rows: Uint8Array[], width: number, height: number) 
 
 /**
  * songs.arrow: one row per Billboard spectrogram matched to a Spotify track. `spectrogram` is row-major,
- * `height` rows (frequency, low to high as in the PNG) × `width` columns (time); the shape is in the
+ * `height` rows (frequency, in the PNG's row order: top row first, high frequencies first) × `width` columns (time); the shape is in the
  * schema metadata (`hitcast.spectrogram_shape`). `source_sha256` + the resample parameters in the
  * metadata let the next run reuse a row instead of resampling the file again.
  */
