@@ -7,6 +7,14 @@ import { HitcastError } from '../errors.ts';
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/** The npm package behind each backend (the native ones are optional dependencies). */
+export const BACKEND_PACKAGES: Record<BackendName, string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu',
+};
+
 export function parseBackendOption(value: string): BackendName {
   if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
   throw new HitcastError(`unknown backend '${value}'`, { fix: `use one of: ${BACKENDS.join(', ')}` });

@@ -5,14 +5,9 @@
  * nothing is loaded. With one installed, the real selection runs, since only loading it tells whether it works.
  */
 import { createRequire } from 'node:module';
-import { backendFromEnvironment, type BackendName } from './backend-names.ts';
+import { BACKEND_PACKAGES, backendFromEnvironment, type BackendName } from './backend-names.ts';
 
-const PACKAGE: Record<BackendName, string> = {
-  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-  tensorflow: '@tensorflow/tfjs-node',
-  wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs-backend-cpu',
-};
+const PACKAGE = BACKEND_PACKAGES;
 
 const require = createRequire(import.meta.url);
 

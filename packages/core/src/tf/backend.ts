@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { HitcastError } from '../errors.ts';
-import { BACKENDS, parseBackendOption, type BackendName } from './backend-names.ts';
+import { BACKEND_PACKAGES, BACKENDS, parseBackendOption, type BackendName } from './backend-names.ts';
 import { installWasmTraining } from './wasm-training.ts';
 
 export { BACKENDS, parseBackendOption, type BackendName };
@@ -28,10 +28,7 @@ export interface SelectOptions {
   isInstalled?: (pkg: string) => boolean;
 }
 
-const NATIVE = {
-  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-  tensorflow: '@tensorflow/tfjs-node',
-} as const;
+const NATIVE = { 'tensorflow-gpu': BACKEND_PACKAGES['tensorflow-gpu'], tensorflow: BACKEND_PACKAGES.tensorflow } as const;
 
 const NATIVE_HINT = 'its install script downloads libtensorflow, which fails offline; see packages/core/src/tf/README.md';
 
