@@ -34,8 +34,21 @@ describe('the Nx pipeline on the committed sample', () => {
     expect(runTarget(root, 'build')).toMatchObject({ ran: ['data-spectrogram:build'], cached: ['data-spotify:build'] });
     expect(manifest(root, 'data-spectrogram').summary).toMatchObject({ reused: 100, resampled: 0 });
 
-    // An upstream stage's parameters: that stage and everything after it.
+    // A speed-only parameter of the upstream stage (the record-batch layout): nothing re-runs.
     editJson(path.join(root, 'packages/data-spotify/params.json'), { batchRows: 1000 });
+    expect(runTarget(root, 'build').ran).toEqual([]);
+    editJson(path.join(root, 'packages/data-spotify/params.json'), { batchRows: 32768 }); // back: it does change the file's bytes
+
+    // Its data: the same rows under another path re-run data-spotify, whose identical tracks.arrow leaves
+    // data-spectrogram cached; one changed row re-runs both.
+    const csv = readFileSync(path.join(root, 'datasets/spotify/tracks.csv'), 'utf8');
+    mkdirSync(path.join(root, 'datasets/spotify-copy'));
+    writeFileSync(path.join(root, 'datasets/spotify-copy/tracks.csv'), csv);
+    editJson(path.join(root, 'packages/data-spotify/params.json'), { csv: 'datasets/spotify-copy/tracks.csv' });
+    expect(runTarget(root, 'build')).toMatchObject({ ran: ['data-spotify:build'], cached: ['data-spectrogram:build'] });
+    const lines = csv.split('\n');
+    lines[1] = lines[1].replace(/,(\d+),/, (_, n: string) => `,${(Number(n) + 1) % 100},`); // one row's first bare integer field
+    writeFileSync(path.join(root, 'datasets/spotify-copy/tracks.csv'), lines.join('\n'));
     expect(runTarget(root, 'build').ran).toEqual(stages);
 
     // One more spectrogram, of a Spotify song not yet in the set: only it is resampled; the other 100

@@ -19,7 +19,7 @@ const modelWeights = (root: string, dir: string) => {
 };
 
 describe('`nx run-many -t train` and `-t report` on the committed sample', () => {
-  it('trains the four configurations; the frozen pre-trained fusion beats the mean; eval ends the run with its table; changing the CNN re-trains CNN, fusion and eval only', { timeout: 600_000 }, () => {
+  it('trains the four configurations; the frozen pre-trained fusion beats the mean; eval ends the run with its table', { timeout: 600_000 }, () => {
     const root = copyWorkspace();
     // Shorter CNN and end-to-end runs keep this test to a few minutes; the text branch and the fusion
     // head train with the committed parameters.
@@ -74,11 +74,7 @@ describe('`nx run-many -t train` and `-t report` on the committed sample', () =>
     expect(fusionRmse.value).toBeLessThanOrEqual(fusion.metrics.test.rmse + 1e-3);
     expect(fusionRmse.value).toBeGreaterThan(fusion.metrics.test.rmse * 0.8);
     expect(fusionRmse.test_songs).toBe(fusion.metrics.test.count);
-
-    editJson(path.join(root, 'packages/model-cnn/params.json'), { epochs: 5 });
-    const again = runTarget(root, 'report');
-    expect(again.ran).toEqual(['eval:report', 'model-cnn:train', 'model-fusion:train']);
-    expect(again.cached).toEqual(['data-spectrogram:build', 'data-spotify:build', 'model-text:train']);
     expect(runTarget(root, 'report')).toMatchObject({ ran: [] });
+    // Which stages re-run after which change: tools/test/nx-stage-contract.test.ts.
   });
 });
