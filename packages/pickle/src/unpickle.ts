@@ -34,7 +34,7 @@ export function unpickle(bytes: Uint8Array, file: string): Unpickled {
   });
   let value: unknown;
   try {
-    value = parser.read(new FloatBoxingReader(bytes));
+    value = withBuildGuard(() => parser.read(new FloatBoxingReader(bytes)));
   } catch (error) {
     throw asHitcastError(error, file);
   }
@@ -54,4 +54,27 @@ export function asHitcastError(error: unknown, file: string): unknown {
     fix: 'get an intact copy of the file; if Python itself loads it, report this file to the hitcast developers',
     cause: error,
   });
+}
+
+/**
+ * pickleparser's BUILD copies a state onto any object without `__setstate__` (Object.assign), which Python
+ * would refuse for most of them: a list given {length: 10_000_000} becomes a huge array from a few bytes,
+ * and BUILD on an allowed class object (a function) would rewrite the shared handler for later files.
+ * Every object hitcast rebuilds has its own __setstate__; for the duration of the (synchronous) parse, any
+ * other object answers the lookup by refusing the pickle.
+ */
+function withBuildGuard<T>(parse: () => T): T {
+  const guard: PropertyDescriptor = {
+    configurable: true,
+    get() {
+      const kind = typeof this === 'function' ? `the class ${(this as { name?: string }).name || '(unnamed)'}` : Array.isArray(this) ? 'a list' : this instanceof Map ? 'a dict' : 'an object';
+      throw new PickleContentError(`the pickle sets a state (BUILD) on ${kind}, which takes none`, 'this is not a pickle of plain data; hitcast refuses it');
+    },
+  };
+  Object.defineProperty(Object.prototype, '__setstate__', guard);
+  try {
+    return parse();
+  } finally {
+    delete (Object.prototype as { __setstate__?: unknown }).__setstate__;
+  }
 }
