@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { HitcastError } from '@hitcast/core/errors';
 import type { StageContext, StageResult } from '@hitcast/core/stage';
 import { readCnnParams } from '@hitcast/model-cnn';
 import { readTextParams } from '@hitcast/model-text';
@@ -10,6 +12,13 @@ import { trainFusionStage } from './train-fusion.ts';
 export async function run({ params, inputs, out, backend, resume, options }: StageContext<FusionParams>): Promise<StageResult> {
   const cnnParamsFile = path.join(inputs.cnn, 'params.json');
   const textParamsFile = path.join(inputs.text, 'params.json');
+  for (const [file, option, stage] of [[cnnParamsFile, '--cnn', 'train-cnn'], [textParamsFile, '--text', 'train-text']]) {
+    if (!existsSync(file)) {
+      throw new HitcastError(`${file} is missing: fusion builds the backbone's architecture from the parameters its stage wrote there`, {
+        fix: `point ${option} at the output folder of \`hitcast ${stage}\`, or run that stage first`,
+      });
+    }
+  }
   const reports = await trainFusionStage({
     songsFile: inputs.songs,
     cnnDir: inputs.cnn,
