@@ -1,4 +1,5 @@
 import { convertIndexedToRgb, decode, encode } from 'fast-png';
+import { decodeGray8Png } from './png-gray8.ts';
 
 /**
  * A decoded spectrogram: one gray value per pixel, row-major, height rows (frequency) × width columns
@@ -25,6 +26,12 @@ export class PngDecodeError extends Error {
  * Throws PngDecodeError for a corrupt or truncated file (CRCs are checked).
  */
 export function decodeGrayPng(bytes: Uint8Array): GrayImage {
+  try {
+    const gray8 = decodeGray8Png(bytes); // the Kaggle format, on native zlib
+    if (gray8) return gray8;
+  } catch (error) {
+    throw new PngDecodeError(`not a readable PNG (${(error as Error).message})`);
+  }
   let png;
   try {
     png = decode(bytes, { checkCrc: true });
