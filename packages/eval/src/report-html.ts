@@ -10,7 +10,7 @@ import { metricBarsSpec } from './charts/metric-bars.ts';
 import { predictedActualSpec } from './charts/predicted-actual.ts';
 import { renderSvg } from './charts/render.ts';
 import { residualsSpec } from './charts/residuals.ts';
-import { bestTrial, trialValue, tuningSpec } from './charts/tuning.ts';
+import { bestTrial, parameterSpec, trialValue, tuningSpec } from './charts/tuning.ts';
 
 /** Below this many test songs the summary says plainly that most differences are noise. */
 
@@ -202,6 +202,15 @@ async function tuningSection(report: EvalReport): Promise<string> {
           `tuning-${i + 1}`,
           tuningSpec(study),
           'Each trial’s objective by trial number; the step line is the best value found so far. Pruned trials are drawn at the last value they reported before being stopped; failed trials, which have no value, along the top (dashed).',
+        ),
+      );
+    const byParameter = parameterSpec(study);
+    if (byParameter)
+      parts.push(
+        await figure(
+          `tuning-${i + 1}-parameters`,
+          byParameter,
+          'Each tuned parameter against the objective (lower is better): complete trials at their value, pruned ones at the last value they reported.',
         ),
       );
     if (best) {

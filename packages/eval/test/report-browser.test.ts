@@ -97,7 +97,7 @@ describe('report.html in headless Chromium', () => {
         expect(injected).toBeUndefined();
         expect(scrollWidth).toBeLessThanOrEqual(WIDTH);
         expect(sections).toEqual(['summary', 'metrics', 'metric-bars', 'predicted-actual', 'residuals', 'learning-curves', 'tuning']);
-        expect(charts.map((c) => c.key)).toEqual(['metric-bars', 'predicted-actual', 'residuals', 'learning-curves', 'tuning-1']);
+        expect(charts.map((c) => c.key)).toEqual(['metric-bars', 'predicted-actual', 'residuals', 'learning-curves', 'tuning-1', 'tuning-1-parameters']);
         for (const c of charts) {
           expect(c.marks, `${c.key}: marks`).toBeGreaterThan(0);
           expect(c.width, `${c.key}: width`).toBeGreaterThan(100);

@@ -4,7 +4,7 @@ import type { EvalReport } from '../src/types.ts';
 import { buildFixtureReport, HOSTILE_LABEL, HOSTILE_NOTE, HOSTILE_SONG_ID } from './fixtures/report.ts';
 
 const SECTIONS = ['summary', 'metrics', 'metric-bars', 'predicted-actual', 'residuals', 'learning-curves', 'tuning'];
-const CHARTS = ['metric-bars', 'predicted-actual', 'residuals', 'learning-curves', 'tuning-1'];
+const CHARTS = ['metric-bars', 'predicted-actual', 'residuals', 'learning-curves', 'tuning-1', 'tuning-1-parameters'];
 
 /** The HTML of one <section id="…">. */
 function section(html: string, id: string): string {
@@ -107,6 +107,10 @@ describe('report.html', () => {
     const trials = marks(chart(tuned, 'tuning-1'));
     expect(trials.symbol).toBeGreaterThanOrEqual(study.trials.length);
     expect(trials.line).toBe(1);
+    // Each parameter against the objective: one point per parameter for every trial with a value.
+    const withValue = study.trials.filter((t) => t.state !== 'failed' && Number.isFinite(t.value ?? t.intermediate?.at(-1)?.value ?? NaN));
+    const parameters = Object.keys(study.trials[0].params).length;
+    expect(marks(chart(tuned, 'tuning-1-parameters')).symbol).toBe(withValue.length * parameters);
   });
 
   it('summarises the test set plainly when it is small, with the bootstrap settings and the notes', () => {

@@ -101,3 +101,42 @@ export function tuningSpec(study: TuningStudySummary): TopLevelSpec {
     ],
   } as TopLevelSpec;
 }
+
+/**
+ * Each tuned parameter against the objective: one small panel per parameter (log axis for parameters that
+ * span more than a factor of 20), complete trials at their value and pruned ones at their last reported
+ * value, so a reader sees which settings did well.
+ */
+export function parameterSpec(study: TuningStudySummary): TopLevelSpec | undefined {
+  const names = [...new Set(study.trials.flatMap((t) => Object.keys(t.params)))];
+  const points = study.trials.flatMap((t) => {
+    const value = trialValue(t);
+    if (!finite(value) || t.state === 'failed') return [];
+    return names.map((name) => ({ name, setting: t.params[name], value, state: stateLabel(t.state), description: `trial ${t.number}: ${name} = ${t.params[name]}, ${fixed(value, 4)}` }));
+  });
+  if (names.length === 0 || points.length === 0) return undefined;
+  const present = STATES.domain.filter((state) => points.some((p) => p.state === state));
+  const panels = names.map((name) => {
+    const settings = points.filter((p) => p.name === name).map((p) => p.setting);
+    const numeric = settings.every((v) => typeof v === 'number');
+    const positive = numeric && settings.every((v) => (v as number) > 0);
+    const spread = positive ? Math.max(...(settings as number[])) / Math.min(...(settings as number[])) : 1;
+    return {
+      title: { text: name, fontSize: 12 },
+      width: 260,
+      height: 180,
+      transform: [{ filter: { field: 'name', equal: name } }],
+      mark: { type: 'point', filled: true, size: 55, opacity: 0.85, aria: true },
+      encoding: {
+        x: numeric
+          ? { field: 'setting', type: 'quantitative', title: null, scale: { type: spread > 20 ? 'log' : 'linear', zero: false, nice: true } }
+          : { field: 'setting', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+        y: { field: 'value', type: 'quantitative', title: 'objective', scale: { zero: false }, axis: { format: '.3f', tickCount: 5 } },
+        color: { field: 'state', type: 'nominal', scale: { domain: present, range: present.map((s) => STATES.colours[STATES.domain.indexOf(s)]) }, legend: { title: null } },
+        shape: { field: 'state', type: 'nominal', scale: { domain: present, range: present.map((s) => STATES.shapes[STATES.domain.indexOf(s)]) }, legend: { title: null } },
+        description: { field: 'description', type: 'nominal' },
+      },
+    };
+  });
+  return { description: `Parameters against the objective in tuning study ${study.study}`, data: { values: points }, hconcat: panels } as unknown as TopLevelSpec;
+}
