@@ -307,7 +307,7 @@ export function codecsEncode(text: unknown, encoding: unknown): Uint8Array {
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   if (value === null || value === undefined) return 'None';
-  if (typeof value === 'function') return `the class ${(value as { name?: string }).name ?? '?'}`;
+  if (typeof value === 'function') return `the class ${(value as { name?: string }).name || '(a handler without a name)'}`;
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (Array.isArray(value)) return `a ${value.length}-item sequence`;
   if (typeof value === 'object') return (value as { pythonType?: string }).pythonType ?? 'an object';

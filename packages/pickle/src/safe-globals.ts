@@ -46,7 +46,7 @@ function safeGlobals(): [string, string, Handler][] {
     entries.push([builtins, 'slice', (start: unknown, stop: unknown, step: unknown) => slice(start, stop, step)]);
   }
   entries.push(['_codecs', 'encode', codecsEncode]);
-  entries.push(['collections', 'OrderedDict', () => new Map()]);
+  entries.push(['collections', 'OrderedDict', function OrderedDict() { return new Map(); }]);
   return entries;
 }
 
