@@ -23,7 +23,7 @@ export function registerSpectrogramCommands(program: Command): void {
     .option('--src <dir>', 'folder of <year>/<Artist>_-_<Title>.png (default: from --params, else datasets/spectrograms)')
     .option('--tracks <file>', 'tracks.arrow from `hitcast spotify` (default: artifacts/data-spotify/tracks.arrow)')
     .option('--out <dir>', 'output folder; its songs.arrow is reused as the per-file cache (default: artifacts/data-spectrogram)')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/data-spectrogram/params.json (default: the built-in defaults)')
+    .option('--params <file>', 'stage parameters (JSON) (default: packages/data-spectrogram/params.json when run from the checkout, else the built-in defaults)')
     .option('--workers <n>', 'worker threads', positiveInteger)
     .action(async (o: { src?: string; tracks?: string; out?: string; params?: string; workers?: number }) => {
       const overrides = { ...(o.src ? { src: o.src } : {}), ...(o.workers ? { workers: o.workers } : {}) };

@@ -12,7 +12,7 @@ export function registerSpotifyCommands(program: Command): void {
     .description('stage data-spotify: convert the Kaggle tracks.csv to DIR/tracks.arrow (+ rejects.csv, manifest.json)')
     .option('--csv <file>', 'the Kaggle tracks.csv (default: from --params, else the committed sample)')
     .option('--out <dir>', 'output folder (default: artifacts/data-spotify)')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/data-spotify/params.json (default: the built-in defaults)')
+    .option('--params <file>', 'stage parameters (JSON) (default: packages/data-spotify/params.json when run from the checkout, else the built-in defaults)')
     .option('--batch-rows <n>', 'rows per Arrow record batch', positiveInteger)
     .action(async (o: { csv?: string; out?: string; params?: string; batchRows?: number }) => {
       const overrides = { ...(o.csv ? { csv: o.csv } : {}), ...(o.batchRows ? { batchRows: o.batchRows } : {}) };

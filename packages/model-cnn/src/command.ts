@@ -13,7 +13,7 @@ export function registerCnnCommands(program: Command): void {
     .description('stage model-cnn: train the spectrogram CNN on songs.arrow, without augmentation (cnn-only) and with it (cnn-pretrained)')
     .option('--songs <file>', 'songs.arrow from `hitcast spectrograms` (default: artifacts/data-spectrogram/songs.arrow)')
     .option('--out <dir>', 'output folder, one sub-folder per run: model/, metrics.json, predictions.arrow, checkpoint/ (default: artifacts/model-cnn)')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-cnn/params.json (default: the built-in defaults)')
+    .option('--params <file>', 'stage parameters (JSON) (default: packages/model-cnn/params.json when run from the checkout, else the built-in defaults)')
     .option('--run <name...>', `runs to train (${Object.keys(CNN_RUNS).join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')
     .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)

@@ -15,7 +15,7 @@ export function registerFusionCommands(program: Command): void {
     .option('--cnn <dir>', 'output folder of `hitcast train-cnn`; its params.json gives the CNN architecture (default: artifacts/model-cnn)')
     .option('--text <dir>', 'output folder of `hitcast train-text`; its params.json gives the Transformer architecture (default: artifacts/model-text)')
     .option('--out <dir>', 'output folder, one sub-folder per run (default: artifacts/model-fusion)')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-fusion/params.json (default: the built-in defaults)')
+    .option('--params <file>', 'stage parameters (JSON) (default: packages/model-fusion/params.json when run from the checkout, else the built-in defaults)')
     .option('--run <name...>', `runs to train (${FUSION_RUNS.join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')
     .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)

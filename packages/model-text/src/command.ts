@@ -13,7 +13,7 @@ export function registerTextCommands(program: Command): void {
     .option('--songs <file>', 'songs.arrow from `hitcast spectrograms` (default: artifacts/data-spectrogram/songs.arrow)')
     .option('--text <file>', 'text.arrow from `hitcast spectrograms` (default: artifacts/data-spectrogram/text.arrow)')
     .option('--out <dir>', 'output folder: tokenizer.json and one sub-folder per run (default: artifacts/model-text)')
-    .option('--params <file>', 'stage parameters (JSON), e.g. packages/model-text/params.json (default: the built-in defaults)')
+    .option('--params <file>', 'stage parameters (JSON) (default: packages/model-text/params.json when run from the checkout, else the built-in defaults)')
     .option('--resume', 'continue each run from its last checkpoint and reuse tokenizer.json')
     .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
     .action(async (o: { songs?: string; text?: string; out?: string; params?: string; resume?: boolean; backend?: BackendName }) => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic.ts';
 import { defaultLog } from '../log.ts';
@@ -58,5 +59,8 @@ export async function runStage<P extends object>(definition: StageDefinition<P>,
 /** A CLI subcommand's action: loads the stage's definition module (light) and runs the stage. */
 export async function runStageCommand<P extends object>(load: () => Promise<{ stage: StageDefinition<P> }>, options: RunStageOptions<P>): Promise<void> {
   const { stage } = await load();
-  await runStage(stage, options);
+  // Without --params, the committed parameters file when run from the checkout (as the Nx target uses it),
+  // else the built-in defaults.
+  const params = options.params ?? (existsSync(stage.params.file) ? stage.params.file : undefined);
+  await runStage(stage, { ...options, params });
 }
