@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { HitcastError } from '@hitcast/core/errors';
 import type { Params } from '../src/space.ts';
 import type { FrozenTrial, TrialState } from '../src/types.ts';
 
@@ -29,4 +31,15 @@ export function frozenTrial(sketch: TrialSketch): FrozenTrial {
     worker: { host: 'test', pid: 0 },
     failReason: undefined,
   };
+}
+
+/** The HitcastError `run` throws (fails the test when it throws nothing, or something else). */
+export function errorOf(run: () => unknown): HitcastError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(HitcastError);
+    return error as HitcastError;
+  }
+  throw new Error('expected a HitcastError');
 }

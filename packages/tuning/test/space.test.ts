@@ -4,19 +4,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeededRng, HitcastError } from '@hitcast/core';
 import { contains, parseSearchSpace, readSearchSpace, sampleUniform, searchSpaceToJson } from '../src/space.ts';
+import { errorOf } from './helpers.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hitcast-space-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function errorOf(run: () => unknown): HitcastError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HitcastError);
-    return error as HitcastError;
-  }
-  throw new Error('expected a HitcastError');
-}
 
 describe('search space', () => {
   it('reads the three kinds with Optuna defaults filled in', () => {

@@ -9,6 +9,7 @@ import { runTrials, TrialPruned } from '../src/run.ts';
 import { RandomSampler } from '../src/samplers.ts';
 import { parseSearchSpace } from '../src/space.ts';
 import { Study, type StudyOptions } from '../src/study.ts';
+import { errorOf } from './helpers.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hitcast-study-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,15 +27,6 @@ function open(file: string, options: StudyOptions = {}) {
   return { study, warnings };
 }
 
-function errorOf(run: () => unknown): HitcastError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HitcastError);
-    return error as HitcastError;
-  }
-  throw new Error('expected a HitcastError');
-}
 
 function records(file: string): Record<string, unknown>[] {
   return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
