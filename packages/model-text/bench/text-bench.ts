@@ -7,6 +7,7 @@
  *
  *   node --import tsx packages/model-text/bench/text-bench.ts [--rows N] [--backends wasm,cpu] [--steps N]
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -71,6 +72,7 @@ const steps = Number(values.steps);
 const epoch = epochBatches(set, rowsOf(set, 'train'), batchSize, params.seed, 1);
 const meanWidth = epoch.slice(0, 200).reduce((s, b) => s + Math.max(...Array.from(b, (r) => set.lengths[r])), 0) / Math.min(200, epoch.length);
 console.log(`length-grouped batches of ${batchSize}: ${meanWidth.toFixed(1)} tokens wide on average (maxLength ${params.maxLength})`);
+const rates: Record<string, number> = {};
 for (const backend of values.backends!.split(',') as BackendName[]) {
   await selectBackend(backend);
   const { model } = buildTextModel({ ...params, vocabSize: tokenizer.vocabSize, maxLength: params.maxLength, outputBias: 0.28 });
@@ -102,10 +104,30 @@ for (const backend of values.backends!.split(',') as BackendName[]) {
     tf.dispose([x, y]);
   }
   const predictRate = (n * batchSize) / ((performance.now() - started) / 1000);
+  rates[backend] = trainRate;
+  rates[`${backend}-infer`] = predictRate;
   const epochMinutes = (0.7 * rows) / trainRate / 60;
   console.log(
     `${backend}: training ${trainRate.toFixed(0)} samples/s (batch ${batchSize}, ${n} steps; one pre-training epoch of ${(0.7 * rows / 1000).toFixed(0)}k rows ≈ ${epochMinutes.toFixed(0)} min), ` +
       `inference ${predictRate.toFixed(0)} samples/s; ${model.countParams()} parameters`,
   );
   model.dispose();
+}
+
+// 3. The same Transformer in PyTorch on the same machine, in the same run (Debian's python3-torch).
+const python = '/usr/bin/python3';
+const torch = spawnSync(python, [
+  path.resolve(import.meta.dirname, '../../../tools/bench/torch_text_bench.py'),
+  '--vocab', String(tokenizer.vocabSize), '--width', String(Math.round(meanWidth)), '--batch', String(batchSize), '--steps', String(steps), '--threads', '2',
+  '--d', String(params.dModel), '--heads', String(params.heads), '--layers', String(params.layers), '--ff', String(params.ffDim), '--dropout', String(params.dropout),
+], { encoding: 'utf8' });
+if (torch.status === 0) {
+  const reference = JSON.parse(torch.stdout.trim().split('\n').pop()!) as { train_samples_per_s: number; infer_samples_per_s: number; parameters: number };
+  console.log(`PyTorch CPU, 2 threads (nn.TransformerEncoder, norm_first, GELU; ${reference.parameters} parameters): training ${reference.train_samples_per_s.toFixed(0)} samples/s, inference ${reference.infer_samples_per_s.toFixed(0)} samples/s`);
+  if (rates.wasm) {
+    const ratio = rates.wasm / reference.train_samples_per_s;
+    console.log(`  wasm / PyTorch: training ${ratio.toFixed(2)}× the throughput (target ≥ 1.0: ${ratio >= 1 ? 'met' : 'not met'}), inference ${(rates['wasm-infer'] / reference.infer_samples_per_s).toFixed(2)}×`);
+  }
+} else {
+  console.log(`PyTorch reference: not run (${python} tools/bench/torch_text_bench.py needs python3-torch: apt-get install python3-torch)`);
 }
