@@ -92,3 +92,8 @@ export const THEME: Config = {
   // Only marks that carry their own description (a song, a bar) are described to screen readers and hover.
   mark: { aria: false },
 };
+
+/** Panels laid out in a grid of `columns`, with the report's spacing (one panel per model). */
+export function smallMultiples(description: string, panels: ChartSpec[], columns: number, extra: Record<string, unknown> = {}) {
+  return { description, concat: panels, columns, spacing: { row: 28, column: 36 }, ...extra };
+}

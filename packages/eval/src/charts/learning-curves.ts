@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { EvaluatedEntry } from '../types.ts';
-import { finite, panelTitle, type ChartSpec, type LayerPart } from './common.ts';
+import { finite, panelTitle, type ChartSpec, type LayerPart, smallMultiples } from './common.ts';
 
 const SERIES = { domain: ['train', 'validation'], range: ['#93c5fd', '#1e3a8a'] };
 
@@ -62,11 +62,5 @@ export function learningCurvesSpec(entries: EvaluatedEntry[], columns = 3): TopL
       layer: layers,
     } as ChartSpec;
   });
-  return {
-    description: 'Training and validation loss per epoch',
-    concat: panels,
-    columns,
-    spacing: { row: 28, column: 36 },
-    resolve: { scale: { y: 'independent', x: 'independent' } },
-  };
+  return smallMultiples('Training and validation loss per epoch', panels, columns, { resolve: { scale: { y: 'independent', x: 'independent' } } });
 }

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { EvaluatedEntry } from '../types.ts';
-import { finite, fixed, KIND_NAMES, kindScale, panelTitle, percent, type ChartSpec } from './common.ts';
+import { finite, fixed, KIND_NAMES, kindScale, panelTitle, percent, type ChartSpec, smallMultiples } from './common.ts';
 
 /** The ±15 band clipped to the 0–100 square, as an area's lower and upper edge. */
 const BAND = [
@@ -61,10 +61,5 @@ export function predictedActualSpec(entries: EvaluatedEntry[], columns = 3): Top
       ],
     } as ChartSpec;
   });
-  return {
-    description: 'Predicted against actual popularity on the test songs',
-    concat: panels,
-    columns,
-    spacing: { row: 28, column: 36 },
-  };
+  return smallMultiples('Predicted against actual popularity on the test songs', panels, columns);
 }
