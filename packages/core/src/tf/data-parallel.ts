@@ -1,137 +1,225 @@
 /**
- * Data parallelism for the single-threaded backends (wasm, cpu): each step the batch is split into
- * equal shards; the main thread computes the gradient of its shard while worker threads (each
- * with its own wasm instance and a replica of the model) compute theirs; the main thread averages
- * them and the caller applies them with its optimizer. Like PyTorch's DDP without SyncBatchNorm,
- * batch norm sees per-shard statistics, and moving averages come from the main thread's shard.
+ * Data parallelism for the single-threaded backends (wasm, cpu). Each batch is split into a fixed
+ * number of equal **shards**; each shard's gradient is computed on one thread — the main thread or a
+ * worker with its own wasm instance and a replica of the model — and the shard gradients are
+ * averaged, weighted by shard size, always in shard order.
  *
- * Measured (2 cores, CNN of bench-cnn.ts, batch 8, 128×512): see packages/core/bench/README.md.
- * It pays only while the second core is otherwise idle; with libtensorflow (tfjs-node) there is
- * nothing to gain, since its kernels already use every core.
+ * The shard count, not the worker count, decides the result: a shard's gradient is the same
+ * computation wherever it runs (same kernels, same weights, dropout seeded by step and shard), so
+ * 2 shards on one thread (gradient accumulation, which also bounds the memory one batch needs) and
+ * 2 shards on two threads give bit-identical weights. That is why `workers` is a speed-only setting
+ * and `shards` a result parameter. Like PyTorch's DDP without SyncBatchNorm, batch norm sees
+ * per-shard statistics; its moving averages come from shard 0 (always on the main thread).
+ *
+ * It pays only while the other cores are otherwise idle; with libtensorflow (tfjs-node) there is
+ * nothing to gain, since its kernels already use every core (the fit loop then keeps workers at 0).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { trainingStep } from '../training/seeded-dropout.ts';
 import { startTypeScriptWorker } from '../worker-pool.ts';
 
 export type LossName = 'meanSquaredError' | 'absoluteDifference' | 'huberLoss' | 'logLoss' | 'sigmoidCrossEntropy' | 'softmaxCrossEntropy';
 
 export interface DataParallelOptions {
-  /** Worker threads besides the main thread (default: cores − 1). 0 computes everything on main. */
+  /** Worker threads besides the main thread (default: min(cores − 1, shards − 1)). 0 computes every shard on main. */
   workers?: number;
+  /** Shards per batch (default: workers + 1). The result depends on this, not on `workers`. */
+  shards?: number;
   /** Loss from tf.losses applied to (labels, predictions), averaged over the batch. */
   loss?: LossName;
   /** Module each worker imports before building the model (to register custom layers). */
   setupModule?: string;
-  /** Backend for the workers (default: the main thread's). */
+  /** Backend for the workers (default: the main thread's; only wasm and cpu can run in workers). */
   backend?: 'wasm' | 'cpu';
 }
 
-/** What crosses the thread boundary: raw float32 buffers plus shapes. */
-export interface Packed { data: Float32Array; shape: number[] }
-const pack = (t: tf.Tensor): Packed => ({ data: t.dataSync() as Float32Array, shape: t.shape });
+/** What crosses the thread boundary: raw buffers plus shape and dtype. */
+export interface Packed { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32' }
+export const pack = (t: tf.Tensor): Packed => ({ data: t.dataSync() as Float32Array | Int32Array, shape: t.shape, dtype: t.dtype === 'int32' ? 'int32' : 'float32' });
+/** Pack and free a temporary (not inside tf.tidy: tidy would walk the returned array element by element). */
+const packSlice = (t: tf.Tensor): Packed => {
+  const packed = pack(t);
+  t.dispose();
+  return packed;
+};
+export const unpack = (p: Packed): tf.Tensor => tf.tensor(p.data, p.shape, p.dtype);
 
-/** The gradient of `loss(y, model(x))` over the trainable weights (shared by main and workers). */
-export function shardGradients(model: tf.LayersModel, loss: LossName, x: tf.Tensor, y: tf.Tensor): { loss: number; grads: tf.Tensor[] } {
-  const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  const { value, grads } = tf.variableGrads(
-    () => tf.losses[loss](y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-    variables,
-  );
+/** One shard's work as a worker receives it. `weights` carries only what changed since its last shard. */
+export interface ShardTask {
+  weights: { index: number; value: Packed }[];
+  /** Indices into model.weights of the variables to differentiate. */
+  train: number[];
+  inputs: Packed[];
+  target: Packed;
+  loss: LossName;
+  step: number;
+  shard: number;
+}
+export interface ShardResult { loss: number; grads: Packed[] }
+
+/** The default worker count: one per spare core, never more than the shards can use. */
+export function defaultWorkers(shards: number): number {
+  return Math.max(0, Math.min(availableParallelism() - 1, shards - 1));
+}
+
+/**
+ * The gradient of `loss(target, model(inputs))` over `variables`, with dropout seeded by (step, shard).
+ * The same function runs a shard on the main thread and in a worker.
+ */
+export function shardGradients(
+  model: tf.LayersModel,
+  loss: LossName,
+  inputs: tf.Tensor | tf.Tensor[],
+  target: tf.Tensor,
+  variables: tf.Variable[] = model.trainableWeights.map((w) => w.read() as tf.Variable),
+  at: { step: number; shard: number } = { step: trainingStep.value, shard: trainingStep.shard },
+): { loss: number; grads: tf.Tensor[] } {
+  trainingStep.value = at.step;
+  trainingStep.shard = at.shard;
+  const { value, grads } = tf.variableGrads(() => tf.losses[loss](target, model.apply(inputs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
   const lossValue = value.dataSync()[0];
   value.dispose();
   return { loss: lossValue, grads: variables.map((v) => grads[v.name]) };
 }
 
-interface Pending { resolve: (r: { loss: number; grads: Packed[] }) => void; reject: (e: unknown) => void }
+interface Pending { resolve: (r: ShardResult) => void; reject: (e: unknown) => void }
 
 export class DataParallel {
+  /** Per worker: the data id of each model weight it was last sent (by model.weights index). */
+  private readonly sent: Map<Worker, unknown[]>;
+
   private constructor(
     private readonly model: tf.LayersModel,
     private readonly loss: LossName,
     private readonly workers: Worker[],
     private readonly pending: Map<Worker, Pending>,
-  ) {}
+    /** Shards per batch. */
+    readonly shards: number,
+  ) {
+    this.sent = new Map(workers.map((w) => [w, []]));
+  }
 
   static async create(model: tf.LayersModel, options: DataParallelOptions = {}): Promise<DataParallel> {
-    const count = options.workers ?? Math.max(0, availableParallelism() - 1);
+    const shards = options.shards ?? (options.workers ?? defaultWorkers(Infinity)) + 1;
+    if (!Number.isInteger(shards) || shards < 1) throw new Error(`shards must be a whole number ≥ 1 (got ${shards})`);
+    const count = Math.min(options.workers ?? defaultWorkers(shards), shards - 1);
     const backend = options.backend ?? (tf.getBackend() === 'cpu' ? 'cpu' : 'wasm');
     const topology = JSON.stringify(model.toJSON(null, false));
     const workers: Worker[] = [];
     const pending = new Map<Worker, Pending>();
-    for (let i = 0; i < count; i++) {
-      const worker = startTypeScriptWorker(new URL('./data-parallel-worker.ts', import.meta.url), {
-        workerData: { topology, setupModule: options.setupModule, backend },
-      });
-      await new Promise<void>((resolve, reject) => {
-        worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(String(m)))));
-        worker.once('error', reject);
-      });
-      worker.on('message', (m: { loss: number; grads: Packed[] } | { error: string }) => {
-        const p = pending.get(worker);
-        pending.delete(worker);
-        if ('error' in m) p?.reject(new Error(`data-parallel worker: ${m.error}`));
-        else p?.resolve(m);
-      });
-      worker.on('error', (e) => {
-        pending.get(worker)?.reject(e);
-        pending.delete(worker);
-      });
-      workers.push(worker);
+    try {
+      for (let i = 0; i < count; i++) {
+        const worker = startTypeScriptWorker(new URL('./data-parallel-worker.ts', import.meta.url), {
+          workerData: { topology, setupModule: options.setupModule, backend },
+        });
+        workers.push(worker);
+        await new Promise<void>((resolve, reject) => {
+          worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`data-parallel worker could not start: ${String(m)}`))));
+          worker.once('error', reject);
+        });
+        worker.on('message', (m: ShardResult | { error: string }) => {
+          const p = pending.get(worker);
+          pending.delete(worker);
+          if ('error' in m) p?.reject(new Error(`data-parallel worker: ${m.error}`));
+          else p?.resolve(m);
+        });
+        worker.on('error', (e) => {
+          pending.get(worker)?.reject(e);
+          pending.delete(worker);
+        });
+      }
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
     }
-    return new DataParallel(model, options.loss ?? 'meanSquaredError', workers, pending);
+    return new DataParallel(model, options.loss ?? 'meanSquaredError', workers, pending, shards);
   }
 
+  /** Threads that compute shards: the main thread and the workers. */
   get replicas(): number {
     return this.workers.length + 1;
   }
 
   /**
    * Mean loss and mean gradient over the whole batch, keyed by variable name as
-   * `optimizer.applyGradients` wants. The caller disposes the gradients.
+   * `optimizer.applyGradients` wants; the caller disposes the gradients. `variables` defaults to the
+   * model's trainable weights; `step` seeds dropout (with the shard index).
    */
-  async gradients(x: tf.Tensor, y: tf.Tensor): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
-    const n = x.shape[0];
-    const shards = Math.min(this.replicas, n);
+  async gradients(
+    inputs: tf.Tensor | tf.Tensor[],
+    target: tf.Tensor,
+    variables: tf.Variable[] = this.model.trainableWeights.map((w) => w.read() as tf.Variable),
+    step = trainingStep.value,
+  ): Promise<{ loss: number; grads: tf.NamedTensorMap }> {
+    const inputList = Array.isArray(inputs) ? inputs : [inputs];
+    const n = target.shape[0];
+    const shards = Math.min(this.shards, n);
     const bounds = Array.from({ length: shards + 1 }, (_, i) => Math.round((i * n) / shards));
-    const weights = this.model.trainableWeights.map((w) => pack(w.read()));
-    // Workers first, so they run while the main thread computes its own shard.
-    const remote = this.workers.slice(0, shards - 1).map((worker, i) => {
-      const [a, b] = [bounds[i + 1], bounds[i + 2]];
-      const [xt, yt] = [x.slice(a, b - a), y.slice(a, b - a)];
-      const [xs, ys] = [pack(xt), pack(yt)];
-      tf.dispose([xt, yt]);
-      return new Promise<{ loss: number; grads: Packed[] }>((resolve, reject) => {
-        this.pending.set(worker, { resolve, reject });
-        worker.postMessage({ weights, x: xs, y: ys, loss: this.loss });
+    const slice = (t: tf.Tensor, i: number) => t.slice(bounds[i], bounds[i + 1] - bounds[i]);
+    const threadOf = (i: number) => i % this.replicas; // 0 = main
+    const modelWeights = this.model.weights.map((w) => w.read());
+    const train = variables.map((v) => {
+      const index = modelWeights.indexOf(v);
+      if (index < 0) throw new Error(`variable ${v.name} is not a weight of the model`);
+      return index;
+    });
+
+    // Workers first, so they run while the main thread computes its own shards.
+    const remote = new Map<number, Promise<ShardResult>>();
+    for (let i = 0; i < shards; i++) {
+      if (threadOf(i) === 0) continue;
+      const worker = this.workers[threadOf(i) - 1];
+      const task: ShardTask = {
+        weights: this.changedWeights(worker, modelWeights),
+        train,
+        inputs: inputList.map((t) => packSlice(slice(t, i))),
+        target: packSlice(slice(target, i)),
+        loss: this.loss,
+        step,
+        shard: i,
+      };
+      const previous = remote.get(i - this.replicas);
+      // One shard at a time per worker: the next is posted when the previous one is answered.
+      remote.set(i, (previous ?? Promise.resolve()).then(() => this.post(worker, task)));
+    }
+    const results: { loss: number; grads: tf.Tensor[] }[] = new Array(shards);
+    let movingStatistics: tf.Tensor[] | undefined;
+    for (let i = 0; i < shards; i++) {
+      if (threadOf(i) !== 0) continue;
+      results[i] = tf.tidy(() => {
+        const r = shardGradients(this.model, this.loss, inputList.map((t) => slice(t, i)), slice(target, i), variables, { step, shard: i });
+        return { loss: r.loss, grads: r.grads.map((g) => tf.keep(g)) };
       });
-    });
-    const local = tf.tidy(() => {
-      const r = shardGradients(this.model, this.loss, x.slice(0, bounds[1]), y.slice(0, bounds[1]));
-      return { loss: r.loss, grads: r.grads.map((g) => tf.keep(g)) };
-    });
-    const results = await Promise.all(remote);
-    // Each shard's loss is a mean over its rows: weight by shard size.
+      // Batch norm's moving averages follow shard 0 only, wherever the other shards run.
+      if (i === 0 && shards > this.replicas) movingStatistics = this.model.nonTrainableWeights.map((w) => w.read().clone());
+    }
+    if (movingStatistics) {
+      this.model.nonTrainableWeights.forEach((w, k) => w.write(movingStatistics![k]));
+      tf.dispose(movingStatistics);
+    }
+    for (const [i, promise] of remote) {
+      const r = await promise;
+      results[i] = { loss: r.loss, grads: r.grads.map(unpack) };
+    }
+    // Each shard's loss is a mean over its rows: weight by shard size, sum in shard order.
     const share = (i: number) => (bounds[i + 1] - bounds[i]) / n;
-    let loss = local.loss * share(0);
-    results.forEach((r, i) => (loss += r.loss * share(i + 1)));
+    const loss = results.reduce((sum, r, i) => sum + r.loss * share(i), 0);
     const grads: tf.NamedTensorMap = {};
-    this.model.trainableWeights.forEach((w, k) => {
-      const name = (w as unknown as { val: tf.Variable }).val.name;
-      grads[name] = tf.tidy(() =>
-        results.reduce(
-          (acc, r, i) => acc.add(tf.tensor(r.grads[k].data, r.grads[k].shape).mul(share(i + 1))),
-          local.grads[k].mul(share(0)),
-        ),
-      );
+    variables.forEach((v, k) => {
+      grads[v.name] = shards === 1 ? results[0].grads[k] : tf.tidy(() => results.reduce((acc: tf.Tensor | null, r, i) => {
+        const term = r.grads[k].mul(share(i));
+        return acc ? acc.add(term) : term;
+      }, null)!);
     });
-    tf.dispose(local.grads);
+    if (shards > 1) results.forEach((r) => tf.dispose(r.grads));
     return { loss, grads };
   }
 
   /** One optimizer step on the whole batch; returns the loss. */
-  async train(optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): Promise<number> {
-    const { loss, grads } = await this.gradients(x, y);
+  async train(optimizer: tf.Optimizer, inputs: tf.Tensor | tf.Tensor[], target: tf.Tensor): Promise<number> {
+    const { loss, grads } = await this.gradients(inputs, target);
     optimizer.applyGradients(grads);
     tf.dispose(grads);
     return loss;
@@ -139,5 +227,28 @@ export class DataParallel {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /**
+   * The weights a worker lacks or holds stale: all of them the first time, then those whose data
+   * changed (an optimizer step or a setWeights gives a variable new data; frozen backbones keep theirs
+   * and are sent once).
+   */
+  private changedWeights(worker: Worker, current: tf.Tensor[]): ShardTask['weights'] {
+    const held = this.sent.get(worker)!;
+    const changed: ShardTask['weights'] = [];
+    current.forEach((value, index) => {
+      if (held[index] === value.dataId) return;
+      held[index] = value.dataId;
+      changed.push({ index, value: pack(value) });
+    });
+    return changed;
+  }
+
+  private post(worker: Worker, task: ShardTask): Promise<ShardResult> {
+    return new Promise<ShardResult>((resolve, reject) => {
+      this.pending.set(worker, { resolve, reject });
+      worker.postMessage(task);
+    });
   }
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { defaultLog } from '../log.ts';
+import { DataParallel, defaultWorkers } from '../tf/data-parallel.ts';
 import { loadCheckpoint, modelWeights, saveCheckpoint, type NamedTensor } from './checkpoint.ts';
-import { trainingStep } from './seeded-dropout.ts';
 
 /** One batch: model inputs and the target (popularity / 100). The fit loop disposes both. */
 export interface Batch {
@@ -48,6 +48,19 @@ export interface FitOptions {
    * pruner); returning true ends training there, with the best weights so far restored.
    */
   onEpochEnd?: (record: EpochRecord) => boolean | void | Promise<boolean | void>;
+  /**
+   * Each batch is split into this many equal shards whose gradients are averaged (default 1). A result
+   * setting: batch norm sees per-shard statistics, and it bounds the memory one step needs.
+   */
+  shards?: number;
+  /**
+   * Worker threads that compute shards beside the main thread (default: one per spare core, at most
+   * shards − 1; always 0 on libtensorflow, whose kernels use every core). Speed only: the weights are
+   * bit-identical for any worker count.
+   */
+  workers?: number;
+  /** Module the workers import before building the model (custom layers). */
+  setupModule?: string;
 }
 
 export interface FitResult {
@@ -110,69 +123,79 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     }
   }
   const resumedFromEpoch = state.epochsDone;
+  const shards = options.shards ?? 1;
+  const backend = tf.getBackend();
+  const workers = backend === 'wasm' || backend === 'cpu' ? (options.workers ?? defaultWorkers(shards)) : 0;
+  const parallel = await DataParallel.create(model, { shards, workers, setupModule: options.setupModule });
+  if (shards > 1) log(`${options.name}: each batch in ${shards} shards on ${parallel.replicas} thread${parallel.replicas > 1 ? 's' : ''}`);
+  try {
+    return await fitEpochs();
+  } finally {
+    await parallel.close();
+  }
 
-  let halted = false;
-  let stoppedByCaller = false;
-  for (let epoch = state.epochsDone + 1; epoch <= options.epochs && !state.stoppedEarly; epoch++) {
-    const started = Date.now();
-    let lossSum = 0;
-    let batches = 0;
-    for await (const batch of options.trainBatches(epoch)) {
-      trainingStep.value = state.step++;
-      const loss = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => mse(batch.target, model.apply(batch.inputs, { training: true }) as tf.Tensor), variables);
+  async function fitEpochs(): Promise<FitResult> {
+
+    let halted = false;
+    let stoppedByCaller = false;
+    for (let epoch = state.epochsDone + 1; epoch <= options.epochs && !state.stoppedEarly; epoch++) {
+      const started = Date.now();
+      let lossSum = 0;
+      let batches = 0;
+      for await (const batch of options.trainBatches(epoch)) {
+        const { loss, grads } = await parallel.gradients(batch.inputs, batch.target, variables, state.step++);
         parts.forEach((part, i) => {
           const names = new Set(part.variables.map((v) => (v.read() as tf.Variable).name));
-          optimizers[i].applyGradients(Object.fromEntries(Object.entries(grads).filter(([name]) => names.has(name))) as Record<string, tf.Variable>);
+          optimizers[i].applyGradients(Object.fromEntries(Object.entries(grads).filter(([name]) => names.has(name))) as tf.NamedTensorMap as Record<string, tf.Variable>);
         });
-        return value.dataSync()[0];
+        tf.dispose(Object.values(grads));
+        dispose(batch);
+        lossSum += loss;
+        batches++;
+        if (batches % 10 === 0) log(`${options.name}: epoch ${epoch}/${options.epochs}, batch ${batches}, loss ${(lossSum / batches).toFixed(5)}`);
+      }
+      const validationLoss = await evaluateLoss(model, options.validationBatches());
+      const record = { epoch, trainLoss: lossSum / Math.max(1, batches), validationLoss, seconds: (Date.now() - started) / 1000 };
+      state.history.push(record);
+      state.epochsDone = epoch;
+      if (validationLoss < state.bestValidationLoss) {
+        state.bestValidationLoss = validationLoss;
+        state.bestEpoch = epoch;
+        state.epochsWithoutImprovement = 0;
+        best.forEach((w) => w.tensor.dispose());
+        best = modelWeights(model).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+      } else if (++state.epochsWithoutImprovement >= options.patience) {
+        state.stoppedEarly = true;
+      }
+      log(
+        `${options.name}: epoch ${epoch}/${options.epochs}: train loss ${record.trainLoss.toFixed(5)}, validation loss ${validationLoss.toFixed(5)}` +
+          `${state.bestEpoch === epoch ? ' (best)' : ''}, ${record.seconds.toFixed(1)} s${state.stoppedEarly ? `; no improvement for ${options.patience} epochs, stopping` : ''}`,
+      );
+      const optimizerWeights = await Promise.all(optimizers.map(adamState));
+      await saveCheckpoint(checkpointDir, {
+        state,
+        tensors: { weights: modelWeights(model), best, ...Object.fromEntries(optimizerWeights.map((w, i) => [`optimizer-${i}`, w])) },
       });
-      dispose(batch);
-      lossSum += loss;
-      batches++;
-      if (batches % 10 === 0) log(`${options.name}: epoch ${epoch}/${options.epochs}, batch ${batches}, loss ${(lossSum / batches).toFixed(5)}`);
+      if (options.haltAfterEpoch === epoch) {
+        halted = true;
+        break;
+      }
+      if (options.onEpochEnd && (await options.onEpochEnd(record)) === true) {
+        stoppedByCaller = true;
+        break;
+      }
     }
-    const validationLoss = await evaluateLoss(model, options.validationBatches());
-    const record = { epoch, trainLoss: lossSum / Math.max(1, batches), validationLoss, seconds: (Date.now() - started) / 1000 };
-    state.history.push(record);
-    state.epochsDone = epoch;
-    if (validationLoss < state.bestValidationLoss) {
-      state.bestValidationLoss = validationLoss;
-      state.bestEpoch = epoch;
-      state.epochsWithoutImprovement = 0;
-      best.forEach((w) => w.tensor.dispose());
-      best = modelWeights(model).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
-    } else if (++state.epochsWithoutImprovement >= options.patience) {
-      state.stoppedEarly = true;
-    }
-    log(
-      `${options.name}: epoch ${epoch}/${options.epochs}: train loss ${record.trainLoss.toFixed(5)}, validation loss ${validationLoss.toFixed(5)}` +
-        `${state.bestEpoch === epoch ? ' (best)' : ''}, ${record.seconds.toFixed(1)} s${state.stoppedEarly ? `; no improvement for ${options.patience} epochs, stopping` : ''}`,
-    );
-    const optimizerWeights = await Promise.all(optimizers.map(adamState));
-    await saveCheckpoint(checkpointDir, {
-      state,
-      tensors: { weights: modelWeights(model), best, ...Object.fromEntries(optimizerWeights.map((w, i) => [`optimizer-${i}`, w])) },
-    });
-    if (options.haltAfterEpoch === epoch) {
-      halted = true;
-      break;
-    }
-    if (options.onEpochEnd && (await options.onEpochEnd(record)) === true) {
-      stoppedByCaller = true;
-      break;
-    }
+    if (!halted) model.setWeights(best.map((w) => w.tensor));
+    return {
+      history: state.history,
+      bestEpoch: state.bestEpoch,
+      bestValidationLoss: state.bestValidationLoss,
+      stoppedEarly: state.stoppedEarly,
+      resumedFromEpoch,
+      halted,
+      stoppedByCaller,
+    };
   }
-  if (!halted) model.setWeights(best.map((w) => w.tensor));
-  return {
-    history: state.history,
-    bestEpoch: state.bestEpoch,
-    bestValidationLoss: state.bestValidationLoss,
-    stoppedEarly: state.stoppedEarly,
-    resumedFromEpoch,
-    halted,
-    stoppedByCaller,
-  };
 }
 
 /**
