@@ -26,6 +26,8 @@ export interface ConvertTracksOptions {
   outDir: string;
   /** Rows per Arrow record batch: bounds memory and sets the read granularity downstream. */
   batchRows?: number;
+  /** Bytes read from the file at a time (tests use tiny chunks to split records and characters). */
+  chunkBytes?: number;
   showProgress?: boolean;
 }
 
@@ -68,7 +70,7 @@ export async function convertTracksCsv(options: ConvertTracksOptions): Promise<T
     async function* batches(): AsyncGenerator<RecordBatch> {
       const builder = new TracksBatchBuilder(schema, batchRows);
       let header: CsvRecord | null = null;
-      for await (const records of readCsvRecords(csv, { onBytes: (n) => (bytesRead += n) })) {
+      for await (const records of readCsvRecords(csv, { chunkBytes: options.chunkBytes, onBytes: (n) => (bytesRead += n) })) {
         for (const record of records) {
           if (!header) {
             header = record;
