@@ -13,6 +13,10 @@ export interface CnnParams extends AugmentParams {
   patience: number;
   /** Depthwise ("grouped") convolutions in blocks 2 and 3 as in the original, instead of full ones. */
   groupedConvolutions: boolean;
+  /** Each batch in this many equal shards whose gradients are averaged (batch norm sees per-shard statistics). */
+  shards: number;
+  /** Threads that compute the shards, the main one included (speed only: same weights for any count). */
+  workers: number;
 }
 
 export const CNN_DEFAULTS: CnnParams = {
@@ -25,6 +29,8 @@ export const CNN_DEFAULTS: CnnParams = {
   learningRate: 0.002,
   patience: 8,
   groupedConvolutions: false,
+  shards: 2,
+  workers: 2,
   ...ORIGINAL_AUGMENTATION,
 };
 

@@ -7,13 +7,14 @@ export const stage = defineStage<CnnParams>({
   params: {
     file: 'packages/model-cnn/params.json',
     defaults: CNN_DEFAULTS,
-    speedOnly: [],
+    speedOnly: ['workers'], // threads: the shards give the same weights wherever they run
     check: (p) => [
       // Three 2×2 poolings: each side must survive them.
       ...(Number.isInteger(p.inputHeight) && p.inputHeight >= 8 ? [] : [`inputHeight must be a whole number ≥ 8 (three 2×2 poolings; got ${p.inputHeight})`]),
       ...(Number.isInteger(p.inputWidth) && p.inputWidth >= 8 ? [] : [`inputWidth must be a whole number ≥ 8 (three 2×2 poolings; got ${p.inputWidth})`]),
       ...checks.fraction('dropout', p.dropout, { open: true }),
       ...checks.positiveInteger('batchSize', p.batchSize),
+      ...checks.sharding(p),
       ...checks.positiveInteger('epochs', p.epochs),
       ...checks.positive('learningRate', p.learningRate),
       ...checks.nonNegativeInteger('patience', p.patience),

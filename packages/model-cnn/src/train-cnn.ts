@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { shardingOptions } from '@hitcast/core/tf';
 import { defaultLog, predictInBatches, trainRun, type FitOptions, type Prediction, type RunReport } from '@hitcast/core/training';
 import { buildCnn, cnnBlocks } from './cnn.ts';
 import { toModelInput } from './augment.ts';
@@ -59,6 +60,7 @@ export async function trainCnnStage(options: TrainCnnOptions): Promise<RunReport
           epochs: params.epochs,
           patience: params.patience,
           onEpochEnd: options.onEpochEnd,
+          ...shardingOptions(params),
         },
         finish: async () => ({ predictions: await predictAll(model, inputsFile, height, width, params.batchSize) }),
         log,

@@ -8,6 +8,10 @@ export interface FusionParams {
   headLearningRate: number;
   cnnLearningRate: number;
   textLearningRate: number;
+  /** combined-naive: each batch in this many equal shards whose gradients are averaged (batch norm sees per-shard statistics). */
+  shards: number;
+  /** Threads that compute the shards, the main one included; fusion-pretrained trains its small head on one thread (speed only: same weights for any count). */
+  workers: number;
 }
 
 export const FUSION_DEFAULTS: FusionParams = {
@@ -18,6 +22,8 @@ export const FUSION_DEFAULTS: FusionParams = {
   headLearningRate: 0.002,
   cnnLearningRate: 0.002,
   textLearningRate: 0.001,
+  shards: 2,
+  workers: 2,
 };
 
 export function readFusionParams(file: string | undefined): FusionParams {

@@ -11,9 +11,10 @@ export const stage = defineStage<FusionParams>({
   params: {
     file: 'packages/model-fusion/params.json',
     defaults: FUSION_DEFAULTS,
-    speedOnly: [],
+    speedOnly: ['workers'], // threads: the shards give the same weights wherever they run
     check: (p) => [
       ...checks.positiveInteger('batchSize', p.batchSize),
+      ...checks.sharding(p),
       ...checks.positiveInteger('epochs', p.epochs),
       ...checks.nonNegativeInteger('patience', p.patience),
       ...checks.positive('headLearningRate', p.headLearningRate),

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { HitcastError } from '@hitcast/core';
-import { loadModel } from '@hitcast/core/tf';
+import { loadModel, shardingOptions } from '@hitcast/core/tf';
 import { defaultLog, predictInBatches, trainRun, type FitOptions, type Prediction, type RunReport } from '@hitcast/core/training';
 import { buildCnn, cnnBlocks, cnnFeaturesModel, inputsFileName, type CnnParams } from '@hitcast/model-cnn';
-import { buildTextModel, featuresModel as textFeaturesModel, transformerShape, WordPieceTokenizer, type TextParams } from '@hitcast/model-text';
+import { buildTextModel, featuresModel as textFeaturesModel, TEXT_LAYERS_MODULE, transformerShape, WordPieceTokenizer, type TextParams } from '@hitcast/model-text';
 import { featureBatches, fusionBatches, loadFusionExamples, toInputs, type FusionExample } from './fusion-data.ts';
 import { buildCombinedModel, buildFusionHead } from './fusion-model.ts';
 import type { FusionParams } from './params.ts';
@@ -101,6 +101,9 @@ export async function trainFusionStage(options: TrainFusionOptions): Promise<Run
             trainBatches: (epoch) => fusionBatches(examples, { split: 'train', batchSize: params.batchSize, height, width, seed: params.seed, epoch }),
             validationBatches: () => fusionBatches(examples, { split: 'validation', batchSize: params.batchSize, height, width, seed: params.seed }),
             ...schedule,
+            // The whole CNN and Transformer train here: worth the second core (the head alone above is not).
+            ...shardingOptions(params),
+            setupModule: TEXT_LAYERS_MODULE,
           },
           finish: async () => ({ predictions: await predictInBatches(model, examples, params.batchSize, (rows) => toInputs(rows, height, width)), metadata }),
         }),

@@ -19,6 +19,10 @@ export interface TextParams extends TransformerShape {
   naiveBatchSize: number;
   naiveLearningRate: number;
   naivePatience: number;
+  /** Each batch in this many equal shards whose gradients are averaged (batch norm sees per-shard statistics). */
+  shards: number;
+  /** Threads that compute the shards, the main one included (speed only: same weights for any count). */
+  workers: number;
 }
 
 export const TEXT_DEFAULTS: TextParams = {
@@ -39,6 +43,8 @@ export const TEXT_DEFAULTS: TextParams = {
   naiveBatchSize: 32,
   naiveLearningRate: 0.001,
   naivePatience: 8,
+  shards: 2,
+  workers: 2,
 };
 
 export function readTextParams(file: string | undefined): TextParams {

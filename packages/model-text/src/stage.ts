@@ -8,10 +8,11 @@ export const stage = defineStage<TextParams>({
   params: {
     file: 'packages/model-text/params.json',
     defaults: TEXT_DEFAULTS,
-    speedOnly: [],
+    speedOnly: ['workers'], // threads: the shards give the same weights wherever they run
     check: (p) => {
       const problems = [
         ...checks.positiveInteger('dModel', p.dModel),
+        ...checks.sharding(p),
         ...checks.positiveInteger('heads', p.heads),
         ...checks.positiveInteger('layers', p.layers),
         ...checks.positiveInteger('ffDim', p.ffDim),

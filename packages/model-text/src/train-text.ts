@@ -1,3 +1,5 @@
+import { shardingOptions } from '@hitcast/core/tf';
+import { TEXT_LAYERS_MODULE } from './layers/index.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Progress } from '@hitcast/core';
@@ -165,6 +167,8 @@ async function trainRun(run: RunName, data: RunData, settings: RunSettings): Pro
       epochs: settings.epochs,
       patience: settings.patience,
       onEpochEnd: options.onEpochEnd,
+      ...shardingOptions(params),
+      setupModule: TEXT_LAYERS_MODULE,
     },
     finish: () => {
       progress?.finish();

@@ -23,6 +23,11 @@ export const checks = {
   positiveInteger: (name: string, value: number) => (Number.isInteger(value) && value > 0 ? [] : [`${name} must be a whole number ≥ 1 (got ${value})`]),
   nonNegativeInteger: (name: string, value: number) => (Number.isInteger(value) && value >= 0 ? [] : [`${name} must be a whole number ≥ 0 (got ${value})`]),
   positive: (name: string, value: number) => (Number.isFinite(value) && value > 0 ? [] : [`${name} must be > 0 (got ${value})`]),
+  /** A model stage's `shards` (result) and `workers` (speed only) pair, see shardingOptions. */
+  sharding: (p: { shards: number; workers: number }) => [
+    ...(Number.isInteger(p.shards) && p.shards > 0 ? [] : [`shards must be a whole number ≥ 1 (got ${p.shards})`]),
+    ...(Number.isInteger(p.workers) && p.workers > 0 ? [] : [`workers must be a whole number ≥ 1, the threads that train (got ${p.workers})`]),
+  ],
   fraction: (name: string, value: number, { open = false } = {}) =>
     Number.isFinite(value) && value >= 0 && (open ? value < 1 : value <= 1) ? [] : [`${name} must lie in [0, 1${open ? ')' : ']'} (got ${value})`],
 };

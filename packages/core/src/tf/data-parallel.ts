@@ -59,6 +59,15 @@ export interface ShardTask {
 }
 export interface ShardResult { loss: number; grads: Packed[] }
 
+/**
+ * The fit options for a stage's `shards` (result) and `workers` (speed only: threads that compute
+ * shards, the main thread included) parameters, capped at the cores there are and the shards there
+ * are to compute.
+ */
+export function shardingOptions(params: { shards: number; workers: number }): { shards: number; workers: number } {
+  return { shards: params.shards, workers: Math.max(0, Math.min(params.workers, availableParallelism(), params.shards) - 1) };
+}
+
 /** The default worker count: one per spare core, never more than the shards can use. */
 export function defaultWorkers(shards: number): number {
   return Math.max(0, Math.min(availableParallelism() - 1, shards - 1));

@@ -5,5 +5,5 @@
  */
 export { BACKENDS, parseBackendOption, selectBackend, type BackendChoice, type BackendName, type SelectOptions } from './backend.ts';
 export { installWasmTraining, wasmTrainingKernels } from './wasm-training.ts';
-export { DataParallel, shardGradients, type DataParallelOptions, type LossName } from './data-parallel.ts';
+export { DataParallel, shardGradients, shardingOptions, type DataParallelOptions, type LossName } from './data-parallel.ts';
 export { loadModel, saveModel, MODEL_FILE, WEIGHTS_FILE } from './model-io.ts';

@@ -6,3 +6,6 @@ export { PaddingMask } from './padding-mask.ts';
 export { PositionEmbedding } from './position-embedding.ts';
 export { TokenEmbedding } from './token-embedding.ts';
 export { normalInit, subSeed } from './seeded.ts';
+
+/** This module, for worker threads that rebuild a text model (DataParallel's setupModule). */
+export const TEXT_LAYERS_MODULE = import.meta.url;
