@@ -8,7 +8,7 @@ export interface CsvRecord {
 }
 
 /** A quoted field longer than this is taken as an unterminated quote rather than read to the end of the file. */
-const MAX_QUOTED_FIELD_CHARS = 1 << 20;
+export const MAX_QUOTED_FIELD_CHARS = 1 << 20;
 
 const QUOTE = 34;
 const COMMA = 44;

@@ -97,3 +97,60 @@ function readEscape(text: string, at: number): [string, number] {
   // Python keeps unknown escapes verbatim (with a warning).
   return ['\\' + kind, at + 2];
 }
+
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const COMMA = 44;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const BACKSLASH = 92;
+
+/** Where the byte-level reader puts each list item: its UTF-8 bytes, copied as they are. */
+export interface StringItemSink {
+  appendBytes(source: Buffer, start: number, end: number): void;
+}
+
+function skipSpaceBytes(bytes: Buffer, i: number, end: number): number {
+  while (i < end) {
+    const c = bytes[i];
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * `parsePythonStringList` on UTF-8 bytes for the common case, items without backslash escapes: each
+ * item's bytes go to `items` as they are. Returns false, having possibly appended some items, for
+ * anything else (an escape, or text that is no list); the caller then discards them and uses
+ * `parsePythonStringList` on the text, which also words the error.
+ */
+export function readPlainPythonStringList(bytes: Buffer, start: number, end: number, items: StringItemSink): boolean {
+  let i = skipSpaceBytes(bytes, start, end);
+  if (i >= end || bytes[i] !== OPEN_BRACKET) return false;
+  i = skipSpaceBytes(bytes, i + 1, end);
+  if (i < end && bytes[i] === CLOSE_BRACKET) return skipSpaceBytes(bytes, i + 1, end) === end;
+  for (;;) {
+    if (i >= end) return false;
+    const quote = bytes[i];
+    if (quote !== SINGLE_QUOTE && quote !== DOUBLE_QUOTE) return false;
+    const itemStart = i + 1;
+    let close = itemStart;
+    for (;;) {
+      if (close >= end) return false;
+      const c = bytes[close];
+      if (c === quote) break;
+      if (c === BACKSLASH) return false;
+      close++;
+    }
+    items.appendBytes(bytes, itemStart, close);
+    i = skipSpaceBytes(bytes, close + 1, end);
+    if (i < end && bytes[i] === COMMA) {
+      i = skipSpaceBytes(bytes, i + 1, end);
+      if (i < end && bytes[i] === CLOSE_BRACKET) return skipSpaceBytes(bytes, i + 1, end) === end; // trailing comma
+      continue;
+    }
+    if (i < end && bytes[i] === CLOSE_BRACKET) return skipSpaceBytes(bytes, i + 1, end) === end;
+    return false;
+  }
+}

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { artifactSchema, HitcastError, Progress, withAtomicFile, writeArtifact } from '@hitcast/core';
-import { readCsvRecords, type CsvRecord } from './csv-records.ts';
+import { readCsvByteRecords } from './csv-byte-records.ts';
 import { TracksBatchBuilder } from './tracks-batch.ts';
 import { TRACKS_CSV_COLUMNS, TRACKS_SPEC } from './tracks-schema.ts';
 
@@ -69,24 +69,26 @@ export async function convertTracksCsv(options: ConvertTracksOptions): Promise<T
     const schema = artifactSchema(TRACKS_SPEC, { 'hitcast.source': path.basename(csv) });
     async function* batches(): AsyncGenerator<RecordBatch> {
       const builder = new TracksBatchBuilder(schema, batchRows);
-      let header: CsvRecord | null = null;
-      for await (const records of readCsvRecords(csv, { chunkBytes: options.chunkBytes, onBytes: (n) => (bytesRead += n) })) {
-        for (const record of records) {
-          if (!header) {
-            header = record;
-            summary.ignoredColumns = checkHeader(record.fields, csv);
+      let headerFields = -1;
+      for await (const records of readCsvByteRecords(csv, { chunkBytes: options.chunkBytes, onBytes: (n) => (bytesRead += n) })) {
+        const record = records.record;
+        while (records.next()) {
+          if (headerFields < 0) {
+            const header = record.fieldStrings();
+            headerFields = header.length;
+            summary.ignoredColumns = checkHeader(header, csv);
             continue;
           }
-          if (record.fields.length === 1 && record.fields[0] === '') continue; // blank line
+          if (record.fieldCount === 1 && record.fieldLength(0) === 0) continue; // blank line
           summary.rowsRead++;
           const rejection =
-            record.fields.length === header.fields.length
-              ? builder.add(record.fields, record.line)
-              : { kind: 'wrong field count', reason: `expected ${header.fields.length} fields, found ${record.fields.length}` };
+            record.fieldCount === headerFields
+              ? builder.addRecord(record)
+              : { kind: 'wrong field count', reason: `expected ${headerFields} fields, found ${record.fieldCount}` };
           if (rejection) {
             summary.rowsRejected++;
             summary.rejectsByKind[rejection.kind] = (summary.rejectsByKind[rejection.kind] ?? 0) + 1;
-            await writeReject(`${record.line},${csvField(record.fields[0] ?? '')},${csvField(rejection.reason)}\n`);
+            await writeReject(`${record.line},${csvField(record.fieldStrings()[0] ?? '')},${csvField(rejection.reason)}\n`);
           } else if (builder.full) {
             summary.rowsWritten += builder.size;
             yield builder.flush();
@@ -94,7 +96,7 @@ export async function convertTracksCsv(options: ConvertTracksOptions): Promise<T
         }
         progress.tick(summary.rowsRead - progress.count, `${((100 * bytesRead) / Math.max(1, totalBytes)).toFixed(0)}% of the file`);
       }
-      if (!header) {
+      if (headerFields < 0) {
         throw new HitcastError(`${csv} is empty`, { fix: 'point --csv at the Kaggle tracks.csv (hitcast fetch spotify)' });
       }
       if (builder.size > 0) {
