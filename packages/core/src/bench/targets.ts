@@ -16,17 +16,18 @@ export interface TargetLine {
   referenceName: string;
   /** Missing when the reference could not run here (e.g. python3-torch not installed). */
   reference: number | undefined;
-  /** `max`: ratio must be ≤ goal (times). `min`: ratio must be ≥ goal (rates). */
-  goal: { max: number } | { min: number };
+  /** `max`: ratio must be ≤ goal (times). `min`: ratio must be ≥ goal (rates). None: a ratio reported without a target. */
+  goal?: { max: number } | { min: number };
   /** Why the reference is missing, or anything else a reader needs. */
   note?: string;
 }
 
-export type TargetVerdict = 'met' | 'not met' | 'no reference';
+export type TargetVerdict = 'met' | 'not met' | 'no reference' | 'reported';
 
 export function targetVerdict(line: TargetLine): { ratio: number | undefined; verdict: TargetVerdict } {
   if (line.reference === undefined || !(line.reference > 0)) return { ratio: undefined, verdict: 'no reference' };
   const ratio = line.hitcast / line.reference;
+  if (!line.goal) return { ratio, verdict: 'reported' };
   const met = 'max' in line.goal ? ratio <= line.goal.max : ratio >= line.goal.min;
   return { ratio, verdict: met ? 'met' : 'not met' };
 }
@@ -35,7 +36,7 @@ const figure = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) 
 
 export function formatTarget(line: TargetLine): string {
   const { ratio, verdict } = targetVerdict(line);
-  const goal = 'max' in line.goal ? `goal ≤ ${line.goal.max.toFixed(2)}×` : `goal ≥ ${line.goal.min.toFixed(2)}×`;
+  const goal = !line.goal ? 'no goal' : 'max' in line.goal ? `goal ≤ ${line.goal.max.toFixed(2)}×` : `goal ≥ ${line.goal.min.toFixed(2)}×`;
   const reference = line.reference === undefined ? '—' : figure(line.reference);
   return [
     `TARGET ${verdict.padEnd(12)}`,

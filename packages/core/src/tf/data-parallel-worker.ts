@@ -11,6 +11,8 @@ import { shardGradients, unpack, type Packed, type ShardTask } from './data-para
 
 const { topology, setupModule, backend } = workerData as { topology: string; setupModule?: string; backend: 'wasm' | 'cpu' };
 const port = parentPort!;
+/** This thread's wasm memory (it only grows, so it is the peak so far); 0 on the cpu backend. */
+const heapBytes = () => (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
 
 try {
   await selectBackend(backend, { log: () => {} });
@@ -24,6 +26,16 @@ try {
         weights[index].write(tensor);
         tensor.dispose();
       }
+      if (task.kind === 'predict') {
+        const output = tf.tidy(() => {
+          const inputs = task.inputs.map(unpack);
+          return model.predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor;
+        });
+        const packed: Packed = { data: output.dataSync() as Float32Array, shape: output.shape, dtype: 'float32' };
+        output.dispose();
+        port.postMessage({ loss: NaN, grads: [], output: packed, heapBytes: heapBytes() }, [packed.data.buffer as ArrayBuffer]);
+        return;
+      }
       const result = tf.tidy(() => {
         const variables = task.train.map((i) => weights[i].read() as tf.Variable);
         const inputs = task.inputs.map(unpack);
@@ -32,7 +44,7 @@ try {
       });
       const packed: Packed[] = result.grads.map((g) => ({ data: g.dataSync() as Float32Array, shape: g.shape, dtype: 'float32' }));
       tf.dispose(result.grads);
-      port.postMessage({ loss: result.loss, grads: packed }, packed.map((g) => g.data.buffer as ArrayBuffer));
+      port.postMessage({ loss: result.loss, grads: packed, heapBytes: heapBytes() }, packed.map((g) => g.data.buffer as ArrayBuffer));
     } catch (error) {
       port.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
     }

@@ -48,6 +48,8 @@ export const unpack = (p: Packed): tf.Tensor => tf.tensor(p.data, p.shape, p.dty
 
 /** One shard's work as a worker receives it. `weights` carries only what changed since its last shard. */
 export interface ShardTask {
+  /** `predict`: the model's outputs in inference mode instead of a gradient (then `train`, `loss`, `step` are unused). */
+  kind: 'gradients' | 'predict';
   weights: { index: number; value: Packed }[];
   /** Indices into model.weights of the variables to differentiate. */
   train: number[];
@@ -57,7 +59,14 @@ export interface ShardTask {
   step: number;
   shard: number;
 }
-export interface ShardResult { loss: number; grads: Packed[] }
+export interface ShardResult {
+  loss: number;
+  grads: Packed[];
+  /** `predict`: the outputs. */
+  output?: Packed;
+  /** The worker's wasm heap (it only grows): what its largest shard needed. */
+  heapBytes: number;
+}
 
 /**
  * The fit options for a stage's `shards` (result) and `workers` (speed only: threads that compute
@@ -181,6 +190,7 @@ export class DataParallel {
       if (threadOf(i) === 0) continue;
       const worker = this.workers[threadOf(i) - 1];
       const task: ShardTask = {
+        kind: 'gradients',
         weights: this.changedWeights(worker, modelWeights),
         train,
         inputs: inputList.map((t) => packSlice(slice(t, i))),
@@ -210,6 +220,7 @@ export class DataParallel {
     }
     for (const [i, promise] of remote) {
       const r = await promise;
+      this.noteHeap(r);
       results[i] = { loss: r.loss, grads: r.grads.map(unpack) };
     }
     // Each shard's loss is a mean over its rows: weight by shard size, sum in shard order.
@@ -224,6 +235,50 @@ export class DataParallel {
     });
     if (shards > 1) results.forEach((r) => tf.dispose(r.grads));
     return { loss, grads };
+  }
+
+  /**
+   * The model's outputs for a batch in inference mode, the rows split evenly over the threads (the
+   * main thread takes the first part). Each row's output does not depend on the split.
+   */
+  async predict(inputs: tf.Tensor | tf.Tensor[]): Promise<tf.Tensor> {
+    const inputList = Array.isArray(inputs) ? inputs : [inputs];
+    const n = inputList[0].shape[0];
+    const parts = Math.min(this.replicas, n);
+    const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
+    const slice = (t: tf.Tensor, i: number) => t.slice(bounds[i], bounds[i + 1] - bounds[i]);
+    const modelWeights = this.model.weights.map((w) => w.read());
+    const remote = this.workers.slice(0, parts - 1).map((worker, k) =>
+      this.post(worker, {
+        kind: 'predict',
+        weights: this.changedWeights(worker, modelWeights),
+        train: [],
+        inputs: inputList.map((t) => packSlice(slice(t, k + 1))),
+        target: { data: new Float32Array(0), shape: [0], dtype: 'float32' },
+        loss: this.loss,
+        step: 0,
+        shard: k + 1,
+      }),
+    );
+    const local = tf.tidy(() => {
+      const own = inputList.map((t) => slice(t, 0));
+      return this.model.predict(own.length === 1 ? own[0] : own) as tf.Tensor;
+    });
+    const others = await Promise.all(remote);
+    others.forEach((r) => this.noteHeap(r));
+    const outputs = [local, ...others.map((r) => unpack(r.output!))];
+    const whole = tf.concat(outputs, 0);
+    tf.dispose(outputs);
+    return whole;
+  }
+
+  /** The largest wasm heap a worker has reported (0 on cpu or before any shard ran in a worker). */
+  get workerHeapBytes(): number {
+    return this.largestWorkerHeap;
+  }
+  private largestWorkerHeap = 0;
+  private noteHeap(r: ShardResult): void {
+    this.largestWorkerHeap = Math.max(this.largestWorkerHeap, r.heapBytes);
   }
 
   /** One optimizer step on the whole batch; returns the loss. */

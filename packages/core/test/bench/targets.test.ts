@@ -16,6 +16,10 @@ describe('bench target lines', () => {
     expect(formatTarget(line)).toMatch(/^TARGET no reference .*\| CNN train \| hitcast 20\.0 \| PyTorch — \| — \| goal ≤ 1\.30× \(python3-torch not installed\)$/);
   });
 
+  it('reports a ratio that has no goal without calling it met', () => {
+    expect(formatTarget({ work: 'y', hitcast: 180, referenceName: 'PyTorch', reference: 92 })).toBe('TARGET reported     | y | hitcast 180 | PyTorch 92.0 | 1.96× | no goal');
+  });
+
   it('prints the ratio as hitcast ÷ reference', () => {
     expect(formatTarget({ work: 'x', hitcast: 31.1, referenceName: 'PyTorch', reference: 15.9, goal: { max: 1.3 } }))
       .toBe('TARGET not met      | x | hitcast 31.1 | PyTorch 15.9 | 1.96× | goal ≤ 1.30×');

@@ -37,6 +37,16 @@ describe('DataParallel', () => {
     });
   });
 
+  it('predicts a batch split over the threads as the model predicts it whole', async () => {
+    const x = tf.tensor4d(values([5, 8, 12, 1], 6), [5, 8, 12, 1]);
+    const whole = m.predict(x) as tf.Tensor;
+    const split = await dp.predict(x);
+    expect(split.shape).toEqual([5, 1]);
+    expect(relError(whole.dataSync(), split.dataSync())).toBeLessThan(1e-6);
+    expect(dp.workerHeapBytes).toBeGreaterThan(0);
+    tf.dispose([x, whole, split]);
+  });
+
   it('drives an optimizer: a few steps lower the loss', async () => {
     const x = tf.tensor4d(values([8, 8, 12, 1], 3), [8, 8, 12, 1]);
     const y = tf.tensor2d(values([8, 1], 4), [8, 1]);
