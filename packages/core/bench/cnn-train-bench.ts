@@ -2,13 +2,16 @@
  * Training and inference speed of the measurements.md CNN (bench-cnn.ts) per tfjs backend, next to
  * PyTorch CPU (tools/bench/torch_cnn_bench.py, 2 threads) in the same run.
  *
- *   node --import tsx packages/core/bench/cnn-train-bench.ts [--sizes 64x256,128x512] [--steps 6]
+ *   node --import tsx packages/core/bench/cnn-train-bench.ts [--sizes 64x256,128x512,256x1024] [--steps 6]
  *        [--no-torch] [--no-cpu] [--no-parallel] [--profile] [--without MaxPoolGrad,Sum]
  *
- * Rows: wasm (one thread), wasm ×2 (DataParallel: main thread + one worker), cpu (smallest size
- * only, 2 steps: ~5 s/sample), tfjs-node when installed. Medians of --steps steps after 2 warm-up
- * steps. --without leaves registrations out (see installWasmTraining) to measure what each buys;
- * --profile prints the top kernels of one wasm training step.
+ * Rows: wasm (one thread); wasm as the model stages train by default (fit: each batch in 2 shards,
+ * computed on the main thread and one worker; inference split the same way); cpu (smallest size
+ * only, 2 steps: ~5 s/sample); tfjs-node when installed. Medians of --steps steps (at most 3 at
+ * 256×1024) after 2 warm-up steps. The wasm heap column is the largest wasm memory of any thread
+ * (it only grows): wasm32 caps it at 4 GiB. Ends with the issue's targets as TARGET lines.
+ * --without leaves registrations out (see installWasmTraining) to measure what each buys; --profile
+ * prints the top kernels of one wasm training step.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +22,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DataParallel } from '../src/tf/data-parallel.ts';
 import { selectBackend, type BackendName } from '../src/tf/backend.ts';
 import { installWasmTraining } from '../src/tf/wasm-training.ts';
+import { printTargets, type TargetLine } from '../src/bench/targets.ts';
 import { benchCnn, trainStep } from './bench-cnn.ts';
 
 const args = process.argv.slice(2);
@@ -27,7 +31,7 @@ const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const sizes = option('sizes', '64x256,128x512').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const sizes = option('sizes', '64x256,128x512,256x1024').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 const steps = Number(option('steps', '6'));
 const without = option('without', '').split(',').filter(Boolean);
 const BATCH = 8;
@@ -45,7 +49,9 @@ async function timeSteps(n: number, warmup: number, step: () => unknown): Promis
   return times;
 }
 
-interface Row { size: string; backend: string; train: number; trainSpread: string; infer: number | null; note?: string }
+interface Row { size: string; backend: string; train: number; trainSpread: string; infer: number | null; heapMiB?: number; note?: string }
+const FIT_DEFAULT = 'wasm, fit default (2 shards, 2 threads)';
+const heapBytes = () => (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
 const rows: Row[] = [];
 
 async function benchBackend(label: string, h: number, w: number, opts: { parallel?: boolean; steps: number; warmup: number }) {
@@ -54,28 +60,38 @@ async function benchBackend(label: string, h: number, w: number, opts: { paralle
   const x = tf.randomNormal([BATCH, h, w, 1], 0, 1, 'float32', 1);
   const y = tf.randomNormal([BATCH, 1], 0, 1, 'float32', 2);
   let train: number[];
+  let infer: number;
+  let heap = 0;
   if (opts.parallel) {
-    const dp = await DataParallel.create(model, { workers: 1 });
+    // Exactly what fit() does by default in the model stages (shards: 2, workers: 2).
+    const dp = await DataParallel.create(model, { shards: 2, workers: 1 });
     train = await timeSteps(opts.steps, opts.warmup, () => dp.train(optimizer, x, y));
+    infer = median(await timeSteps(opts.steps, 1, async () => {
+      const p = await dp.predict(x);
+      p.dataSync();
+      p.dispose();
+    })) / BATCH;
+    heap = dp.workerHeapBytes;
     await dp.close();
   } else {
     train = await timeSteps(opts.steps, opts.warmup, () => trainStep(model, optimizer, x, y));
+    infer = median(await timeSteps(opts.steps, 1, () => {
+      const p = model.predict(x) as tf.Tensor;
+      p.dataSync();
+      p.dispose();
+    })) / BATCH;
   }
-  const infer = opts.parallel ? null : median(await timeSteps(opts.steps, 1, () => {
-    const p = model.predict(x) as tf.Tensor;
-    p.dataSync();
-    p.dispose();
-  })) / BATCH;
   const perSample = train.map((t) => t / BATCH);
+  heap = Math.max(heap, heapBytes());
   rows.push({
     size: `${h}x${w}`, backend: label, train: median(perSample), infer,
     trainSpread: `${Math.min(...perSample).toFixed(0)}–${Math.max(...perSample).toFixed(0)}`,
-    note: tf.getBackend() === 'wasm' ? `wasm heap ${((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length / 2 ** 20).toFixed(0)} MiB` : undefined,
+    heapMiB: heap ? heap / 2 ** 20 : undefined,
   });
   tf.dispose([x, y]);
   model.dispose();
   optimizer.dispose();
-  console.error(`  ${label} ${h}x${w}: train ${median(perSample).toFixed(1)} ms/sample`);
+  console.error(`  ${label} ${h}x${w}: train ${median(perSample).toFixed(1)} ms/sample, infer ${infer.toFixed(1)}`);
 }
 
 async function profileStep(h: number, w: number) {
@@ -121,11 +137,13 @@ const choice = await selectBackend(undefined, { log: () => {} });
 console.log(choice.note + (without.length ? ` [without: ${without.join(', ')}]` : ''));
 const available: BackendName[] = [choice.name];
 
-for (const [h, w] of sizes) {
+// Smallest first: the wasm heap never shrinks, so each size's heap figure is its own peak.
+for (const [h, w] of [...sizes].sort((a, b) => a[0] * a[1] - b[0] * b[1])) {
+  const sizeSteps = h * w >= 256 * 1024 ? Math.min(steps, 3) : steps;
   for (const name of available) {
     await selectBackend(name, { log: () => {} });
-    await benchBackend(name, h, w, { steps, warmup: 2 });
-    if (name === 'wasm' && !flag('no-parallel')) await benchBackend('wasm ×2 (DataParallel)', h, w, { parallel: true, steps, warmup: 2 });
+    await benchBackend(name === 'wasm' ? 'wasm, 1 thread' : name, h, w, { steps: sizeSteps, warmup: 2 });
+    if (name === 'wasm' && !flag('no-parallel')) await benchBackend(FIT_DEFAULT, h, w, { parallel: true, steps: sizeSteps, warmup: 2 });
   }
 }
 if (!flag('no-cpu') && choice.name !== 'cpu') {
@@ -140,13 +158,34 @@ if (flag('profile')) {
 
 const torch = torchRows();
 for (const [size, t] of torch) rows.push({ size, backend: 'PyTorch 1.13 CPU, 2 threads', train: t.train, infer: t.infer, trainSpread: '' });
-console.log('\n| input | backend | train ms/sample (median; range) | infer ms/sample | train ÷ PyTorch | note |');
-console.log('|---|---|---|---|---|---|');
+console.log('\n| input | backend | train ms/sample (median; range) | infer ms/sample | train ÷ PyTorch | infer ÷ PyTorch | wasm heap |');
+console.log('|---|---|---|---|---|---|---|');
 for (const [h, w] of sizes) {
   const size = `${h}x${w}`;
   for (const r of rows.filter((row) => row.size === size)) {
-    const ref = torch.get(size);
-    const ratio = ref && !r.backend.startsWith('PyTorch') ? `${(r.train / ref.train).toFixed(1)}×` : '';
-    console.log(`| ${size} | ${r.backend} | ${r.train.toFixed(1)}${r.trainSpread ? ` (${r.trainSpread})` : ''} | ${r.infer?.toFixed(1) ?? '—'} | ${ratio} | ${r.note ?? ''} |`);
+    const ref = r.backend.startsWith('PyTorch') ? undefined : torch.get(size);
+    const ratio = (a: number | null, b: number | undefined) => (a != null && b ? `${(a / b).toFixed(2)}×` : '');
+    const heap = r.heapMiB ? `${r.heapMiB.toFixed(0)} MiB` : '';
+    console.log(`| ${size} | ${r.backend} | ${r.train.toFixed(1)}${r.trainSpread ? ` (${r.trainSpread})` : ''} | ${r.infer?.toFixed(1) ?? '—'} | ${ratio(r.train, ref?.train)} | ${ratio(r.infer, ref?.infer)} | ${heap} |`);
   }
 }
+
+// The performance issue's targets, fit's default configuration against PyTorch CPU in this run.
+const noTorch = torch.size === 0 ? 'PyTorch not run here: install python3-torch' : undefined;
+const targets: TargetLine[] = [];
+const goals: Record<string, { train?: number; infer?: number }> = { '128x512': { train: 1.3, infer: 1.0 }, '64x256': { train: 1.0, infer: 1.0 }, '256x1024': {} };
+for (const [h, w] of sizes) {
+  const size = `${h}x${w}`;
+  const ours = rows.find((r) => r.size === size && r.backend === FIT_DEFAULT);
+  if (!ours) continue;
+  const ref = torch.get(size);
+  const goal = goals[size] ?? {};
+  const label = (what: string) => `CNN ${what} ${h}×${w} (fit default, 2 threads), ms/sample`;
+  targets.push({ work: label('train'), hitcast: ours.train, referenceName: 'PyTorch 2 threads', reference: ref?.train, goal: goal.train ? { max: goal.train } : undefined, note: noTorch });
+  targets.push({ work: label('inference'), hitcast: ours.infer!, referenceName: 'PyTorch 2 threads', reference: ref?.infer, goal: goal.infer ? { max: goal.infer } : undefined, note: noTorch });
+  if (h * w >= 256 * 1024) {
+    const heap = Math.max(...rows.filter((r) => r.size === size && r.heapMiB).map((r) => r.heapMiB!));
+    targets.push({ work: `CNN train ${h}×${w}, batch ${BATCH}: largest wasm heap of any thread, MiB`, hitcast: heap, referenceName: 'wasm32 limit', reference: 4096, goal: { max: 1.0 } });
+  }
+}
+printTargets(targets);
