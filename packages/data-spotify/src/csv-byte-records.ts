@@ -49,7 +49,7 @@ export class CsvByteRecord {
 }
 
 /** A decoder that keeps U+FEFF (only the file's first bytes are a BOM) and replaces bad bytes as the stream decoder does. */
-function textDecoder(): TextDecoder {
+function textDecoder(): InstanceType<typeof TextDecoder> {
   return new TextDecoder('utf-8', { ignoreBOM: true });
 }
 

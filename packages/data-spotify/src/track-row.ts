@@ -64,7 +64,7 @@ export function checkTrackRow(fields: string[]): TrackRow | RowRejection {
 
   const explicitText = fields[COLUMN.explicit];
   const explicit = explicitText === '1' || explicitText === 'True' ? 1 : explicitText === '0' || explicitText === 'False' ? 0 : -1;
-  if (explicit < 0) return bad('bad explicit', `explicit ${JSON.stringify(explicitText)} is not 0 or 1`);
+  if (explicit === -1) return bad('bad explicit', `explicit ${JSON.stringify(explicitText)} is not 0 or 1`);
 
   const floats: number[] = [];
   for (const name of FLOAT_FEATURES) {

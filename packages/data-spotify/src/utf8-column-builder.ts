@@ -88,7 +88,7 @@ export class Utf8ColumnBuilder {
 /** A List<Utf8> column: items go to the child column, `endRow` closes the current row's list. */
 export class Utf8ListColumnBuilder {
   readonly items: Utf8ColumnBuilder;
-  private readonly listOffsets: Int32Array;
+  private listOffsets: Int32Array;
   private rows = 0;
 
   constructor(capacity: number) {
@@ -102,6 +102,11 @@ export class Utf8ListColumnBuilder {
   }
 
   endRow(): void {
+    if (this.rows + 1 >= this.listOffsets.length) {
+      const grown = new Int32Array(this.listOffsets.length * 2);
+      grown.set(this.listOffsets);
+      this.listOffsets = grown;
+    }
     this.listOffsets[++this.rows] = this.items.length;
   }
 
