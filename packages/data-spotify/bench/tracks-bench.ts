@@ -14,7 +14,7 @@ import { printTargets } from '@hitcast/core/bench/targets';
 import { convertTracksCsv, type TracksSummary } from '../src/tracks-stage.ts';
 
 const rows = Number(process.argv[2] ?? 586_672);
-const runs = Number(process.argv[3] ?? 3);
+const runs = Number(process.argv[3] ?? 5);
 const seed = 'bench';
 const repo = path.resolve(import.meta.dirname, '../../..');
 const workDir = path.join(tmpdir(), 'hitcast-bench');
