@@ -47,46 +47,94 @@ export function decodeGray8Png(bytes: Uint8Array): { width: number; height: numb
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-/** Undoes the five PNG row filters (1 byte per pixel), writing rows into `out`. */
+/**
+ * Undoes the five PNG row filters (1 byte per pixel), writing rows into `out`. Pillow writes the
+ * spectrograms mostly with Paeth rows, so this loop is a large share of decoding: each filter's loop keeps
+ * its left neighbour (and Paeth its upper-left one) in locals and handles the first pixel and the first
+ * row apart, so the per-pixel work has no bounds tests. Paeth's three distances use the identities
+ * |p − a| = |b − c|, |p − b| = |a − c|, |p − c| = |a + b − 2c| (p = a + b − c).
+ */
 function unfilter(raw: Uint8Array, out: Uint8Array, width: number, height: number): void {
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (width + 1)];
     const src = y * (width + 1) + 1;
     const row = y * width;
-    const up = row - width; // previous row in `out` (unfiltered); absent for y = 0
+    if (y === 0 && filter >= 2) {
+      // No row above: Up is None, Average halves the left neighbour, Paeth is Sub.
+      if (filter === 2) out.set(raw.subarray(src, src + width), row);
+      else if (filter === 3) averageFirstRow(raw, src, out, row, width);
+      else if (filter === 4) subRow(raw, src, out, row, width);
+      else throw new Error(`unknown row filter ${filter} in row ${y}`);
+      continue;
+    }
     switch (filter) {
       case 0:
         out.set(raw.subarray(src, src + width), row);
         break;
-      case 1: // Sub
-        out[row] = raw[src];
-        for (let x = 1; x < width; x++) out[row + x] = (raw[src + x] + out[row + x - 1]) & 0xff;
+      case 1:
+        subRow(raw, src, out, row, width);
         break;
-      case 2: // Up
-        if (y === 0) out.set(raw.subarray(src, src + width), row);
-        else for (let x = 0; x < width; x++) out[row + x] = (raw[src + x] + out[up + x]) & 0xff;
+      case 2:
+        upRow(raw, src, out, row, width);
         break;
-      case 3: // Average
-        for (let x = 0; x < width; x++) {
-          const left = x > 0 ? out[row + x - 1] : 0;
-          const above = y > 0 ? out[up + x] : 0;
-          out[row + x] = (raw[src + x] + ((left + above) >> 1)) & 0xff;
-        }
+      case 3:
+        averageRow(raw, src, out, row, width);
         break;
-      case 4: // Paeth
-        for (let x = 0; x < width; x++) {
-          const a = x > 0 ? out[row + x - 1] : 0;
-          const b = y > 0 ? out[up + x] : 0;
-          const c = x > 0 && y > 0 ? out[up + x - 1] : 0;
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          out[row + x] = (raw[src + x] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
-        }
+      case 4:
+        paethRow(raw, src, out, row, width);
         break;
       default:
         throw new Error(`unknown row filter ${filter} in row ${y}`);
     }
+  }
+}
+
+function subRow(raw: Uint8Array, src: number, out: Uint8Array, row: number, width: number): void {
+  let left = raw[src];
+  out[row] = left;
+  for (let x = 1; x < width; x++) {
+    left = (raw[src + x] + left) & 0xff;
+    out[row + x] = left;
+  }
+}
+
+function upRow(raw: Uint8Array, src: number, out: Uint8Array, row: number, width: number): void {
+  const up = row - width;
+  for (let x = 0; x < width; x++) out[row + x] = (raw[src + x] + out[up + x]) & 0xff;
+}
+
+function averageFirstRow(raw: Uint8Array, src: number, out: Uint8Array, row: number, width: number): void {
+  let left = raw[src];
+  out[row] = left;
+  for (let x = 1; x < width; x++) {
+    left = (raw[src + x] + (left >> 1)) & 0xff;
+    out[row + x] = left;
+  }
+}
+
+function averageRow(raw: Uint8Array, src: number, out: Uint8Array, row: number, width: number): void {
+  const up = row - width;
+  let left = (raw[src] + (out[up] >> 1)) & 0xff;
+  out[row] = left;
+  for (let x = 1; x < width; x++) {
+    left = (raw[src + x] + ((left + out[up + x]) >> 1)) & 0xff;
+    out[row + x] = left;
+  }
+}
+
+function paethRow(raw: Uint8Array, src: number, out: Uint8Array, row: number, width: number): void {
+  const up = row - width;
+  let c = out[up]; // upper-left of the next pixel
+  let a = (raw[src] + c) & 0xff; // x = 0: a = c = 0, so the predictor is b
+  out[row] = a;
+  for (let x = 1; x < width; x++) {
+    const b = out[up + x];
+    const pa = Math.abs(b - c);
+    const pb = Math.abs(a - c);
+    const pc = Math.abs(a + b - 2 * c);
+    const predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    a = (raw[src + x] + predictor) & 0xff;
+    out[row + x] = a;
+    c = b;
   }
 }

@@ -61,6 +61,16 @@ describe('the native 8-bit gray PNG decoder', () => {
     }
   });
 
+  it('undoes every filter on one- and two-pixel-wide images (first pixel and first row handled apart)', () => {
+    for (const w of [1, 2]) {
+      const small = Uint8Array.from({ length: w * 6 }, () => rng.int(256));
+      for (const filters of [[1], [2], [3], [4], [4, 3, 2, 1, 0]]) {
+        const image = decodeGray8Png(grayPng(small, w, 6, filters))!;
+        expect(Buffer.from(image.pixels).equals(Buffer.from(small)), `width ${w}, filters ${filters}`).toBe(true);
+      }
+    }
+  });
+
   it('leaves other formats to the general decoder and refuses damaged files', () => {
     const png = grayPng(pixels, width, height, [4]);
     const rgb = Buffer.from(png);

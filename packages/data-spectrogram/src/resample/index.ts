@@ -1,9 +1,20 @@
 /**
  * Exact re-implementation of scipy.signal.resample (scipy 1.10, FFT method, no window, real input) and
  * of the original project's spectrogram down-sampling built on it. See resample.ts for the algorithm,
- * zoom.ts / pruned.ts / mixed.ts for the transforms, pool.ts for the worker-thread version.
+ * zoom.ts / chirp.ts / pruned.ts / mixed.ts for the transforms, pool.ts for the worker-thread version.
  */
-export { resample1d, resampleRows, resampleColumns, resampleRowsRange, resampleColumnsRange, PairResampler, pairResampler, clearResamplers, type RealArray } from './resample.ts';
+export {
+  resample1d,
+  resampleRows,
+  resampleColumns,
+  resampleRowsRange,
+  resampleColumnsRange,
+  PairResampler,
+  pairResampler,
+  clearResamplers,
+  ROW_LANES,
+  type RealArray,
+} from './resample.ts';
 export {
   downsampleSpectrogram,
   toUint8,

@@ -15,24 +15,35 @@
  * Two real rows are resampled at once: z = x1 + i·x2 gives X1[k] = (Z[k] + conj Z[-k]) / 2 and
  * X2[k] = (Z[k] - conj Z[-k]) / 2i, and the two Hermitian output spectra go through one complex inverse
  * (y1 = Re, y2 = Im). Only the bins k ∈ [-h, h], h = m//2, are ever computed (see zoom.ts).
+ *
+ * Rows go through in groups of ROW_LANES pairs: the forward zoom DFT of a group is one batched transform
+ * when its strategy batches (the chirp-z, which most spectrogram widths take); per pair the arithmetic is
+ * the same whatever the group, so the result does not depend on how rows are grouped or split.
  */
 import { MixedFFT, smoothRadices } from './mixed.ts';
 import { Lru, zoomPlan, type ZoomPlan } from './zoom.ts';
 
 export type RealArray = Float64Array | Float32Array | Uint8Array | Uint16Array;
 
-/** The resampler of a pair of real rows of length N to num samples; owns its scratch (not re-entrant). */
+/** Row pairs per group in the row pass (see the header): enough to share the chirp's tables, small enough for L2. */
+export const ROW_LANES = 4;
+
+/**
+ * The resampler of up to `lanes` pairs of real rows of length N to num samples; owns its scratch (not
+ * re-entrant).
+ */
 export class PairResampler {
-  /** Row 1 (real part) and row 2 (imaginary part) of the packed input; fill before `run`. */
+  /** Pair ℓ's row 1 (real part) at [ℓ·N, (ℓ+1)·N) and row 2 (imaginary part) likewise; fill before `run`. */
   readonly inRe: Float64Array;
   readonly inIm: Float64Array;
-  /** Output, interleaved: out[2i] is row 1's sample i, out[2i+1] row 2's. */
+  /** Output of pair ℓ from 2ℓ·num, interleaved: out[2ℓ·num + 2i] is row 1's sample i, [… + 1] row 2's. */
   readonly out: Float64Array;
   readonly h: number;
   private readonly fwd: ZoomPlan;
   private readonly inv: ZoomPlan;
   private readonly fullForward: boolean;
   private readonly Z: Float64Array;
+  private readonly zLen: number;
   private readonly wRe: Float64Array;
   private readonly wIm: Float64Array;
   private readonly invLen: number;
@@ -44,6 +55,7 @@ export class PairResampler {
   constructor(
     readonly N: number,
     readonly num: number,
+    readonly lanes = 1,
   ) {
     if (!Number.isInteger(N) || N < 1) throw new RangeError(`resample: input length must be a positive integer, got ${N}`);
     if (!Number.isInteger(num) || num < 1) throw new RangeError(`resample: num must be a positive integer, got ${num}`);
@@ -53,8 +65,9 @@ export class PairResampler {
     this.identity = N === num;
     // Forward: bins [-h, h] of the length-N DFT; for even N ≤ num that is every bin (h = N/2 twice).
     this.fullForward = 2 * h + 1 > N;
-    this.fwd = this.fullForward ? zoomPlan(N, -1, 0, N, 0, N) : zoomPlan(N, -1, 0, N, -h, 2 * h + 1);
-    this.Z = new Float64Array(2 * (this.fullForward ? N : 2 * h + 1));
+    this.fwd = this.fullForward ? zoomPlan(N, -1, 0, N, 0, N, lanes) : zoomPlan(N, -1, 0, N, -h, 2 * h + 1, lanes);
+    this.zLen = this.fullForward ? N : 2 * h + 1;
+    this.Z = new Float64Array(2 * this.zLen * lanes);
     // Inverse: non-zero bins [-h, h] of the length-num spectrum (they wrap into one when h = num/2).
     this.invLen = Math.min(2 * h + 1, num);
     this.inv = zoomPlan(num, 1, -h, this.invLen, 0, num);
@@ -63,23 +76,30 @@ export class PairResampler {
     this.nyqFactor = m % 2 === 0 ? (num < N ? 2 : N < num ? 0.5 : 1) : 1;
     this.invNum = 1 / num;
     this.fac = num / N; // scipy: y *= (float(num) / float(Nx))
-    this.inRe = new Float64Array(N);
-    this.inIm = new Float64Array(N);
-    this.out = new Float64Array(2 * num);
+    this.inRe = new Float64Array(N * lanes);
+    this.inIm = new Float64Array(N * lanes);
+    this.out = new Float64Array(2 * num * lanes);
   }
 
-  /** Resamples (inRe, inIm) into out. Allocates nothing. */
-  run(): void {
-    const { N, num, h, Z, wRe, wIm, invLen } = this;
+  /** Resamples pairs ℓ < count (default: all lanes) of (inRe, inIm) into out. Allocates nothing for one lane. */
+  run(count = this.lanes): void {
+    const { N, num } = this;
     if (this.identity) {
       const { inRe, inIm, out } = this;
-      for (let i = 0; i < N; i++) {
+      for (let i = 0; i < N * count; i++) {
         out[2 * i] = inRe[i];
         out[2 * i + 1] = inIm[i];
       }
       return;
     }
-    this.fwd.run(this.inRe, this.inIm, Z);
+    this.fwd.run(this.inRe, this.inIm, this.Z, count);
+    for (let l = 0; l < count; l++) this.inverse(2 * l * this.zLen, 2 * l * num);
+  }
+
+  /** The two output spectra of the pair whose forward bins start at Z[z0], inverse-transformed into out[o0…]. */
+  private inverse(z0: number, o0: number): void {
+    const { N, num, h, wRe, wIm, invLen } = this;
+    const Z = z0 === 0 ? this.Z : this.Z.subarray(z0);
     const full = this.fullForward;
     const nyqEven = num % 2 === 0 && h === num / 2; // Y[h] is the output's Nyquist bin: imag ignored
     for (let k = 0; k <= h; k++) {
@@ -114,7 +134,7 @@ export class PairResampler {
         wIm[h - k] = p2r - p1i;
       }
     }
-    const out = this.out;
+    const out = o0 === 0 ? this.out : this.out.subarray(o0, o0 + 2 * num);
     this.inv.run(wRe, wIm, out);
     const invNum = this.invNum;
     const fac = this.fac;
@@ -124,9 +144,9 @@ export class PairResampler {
 
 const resamplers = new Lru<string, PairResampler>(16);
 
-/** A cached resampler for (N → num), one per thread (LRU: a dataset has many widths). */
-export function pairResampler(N: number, num: number): PairResampler {
-  return resamplers.get(`${N},${num}`, () => new PairResampler(N, num));
+/** A cached resampler for (N → num) and `lanes` pairs, one per thread (LRU: a dataset has many widths). */
+export function pairResampler(N: number, num: number, lanes = 1): PairResampler {
+  return resamplers.get(`${N},${num},${lanes}`, () => new PairResampler(N, num, lanes));
 }
 
 /** Frees every cached resampler (and nothing else). */
@@ -174,20 +194,28 @@ export function resampleRowsRange(
     dst.set(src.subarray(2 * pairStart * cols, rowEnd * cols), 2 * pairStart * cols);
     return;
   }
-  const r = pairResampler(cols, newCols);
+  const r = pairResampler(cols, newCols, ROW_LANES);
   const { inRe, inIm, out } = r;
-  for (let row = 2 * pairStart; row < rowEnd; row += 2) {
-    // TypedArray.set converts uint8/uint16/float32 natively (one small view object per row).
-    inRe.set(src.subarray(row * cols, row * cols + cols));
-    const two = row + 1 < rowEnd;
-    if (two) inIm.set(src.subarray((row + 1) * cols, (row + 2) * cols));
-    else inIm.fill(0);
-    r.run();
-    const o1 = row * newCols;
-    for (let i = 0; i < newCols; i++) dst[o1 + i] = out[2 * i];
-    if (two) {
-      const o2 = o1 + newCols;
-      for (let i = 0; i < newCols; i++) dst[o2 + i] = out[2 * i + 1];
+  for (let groupRow = 2 * pairStart; groupRow < rowEnd; groupRow += 2 * ROW_LANES) {
+    const groupEnd = Math.min(groupRow + 2 * ROW_LANES, rowEnd);
+    const pairs = Math.ceil((groupEnd - groupRow) / 2);
+    for (let l = 0; l < pairs; l++) {
+      const row = groupRow + 2 * l;
+      // TypedArray.set converts uint8/uint16/float32 natively (one small view object per row).
+      inRe.set(src.subarray(row * cols, row * cols + cols), l * cols);
+      if (row + 1 < groupEnd) inIm.set(src.subarray((row + 1) * cols, (row + 2) * cols), l * cols);
+      else inIm.fill(0, l * cols, (l + 1) * cols);
+    }
+    r.run(pairs);
+    for (let l = 0; l < pairs; l++) {
+      const row = groupRow + 2 * l;
+      const o = 2 * l * newCols;
+      const o1 = row * newCols;
+      for (let i = 0; i < newCols; i++) dst[o1 + i] = out[o + 2 * i];
+      if (row + 1 < groupEnd) {
+        const o2 = o1 + newCols;
+        for (let i = 0; i < newCols; i++) dst[o2 + i] = out[o + 2 * i + 1];
+      }
     }
   }
 }

@@ -1,0 +1,185 @@
+/**
+ * Bluestein's chirp-z zoom DFT for any length M (the `chirp` strategy of zoom.ts), run on several
+ * independent inputs ("lanes") at once.
+ *
+ *     out[s] = Σ_{t < inLen} a[inStart + t] · exp(sign · 2πi · (inStart + t) · (outStart + s) / M)
+ *
+ * With c_m = exp(sign·πi·m²/M), n·k = (n² + k² − (k − n)²)/2 turns the sum into a correlation of the
+ * chirped input with conj(c). The input is cut into blocks of B samples; each block's spectrum (size
+ * L = B + outLen − 1 rounded up to a power of two) is multiplied by the spectrum G_j of the part of the
+ * kernel it meets and accumulated, and one inverse FFT per lane gives every output. With outLen ≪ M this
+ * costs about M·log2(L) instead of the 2·(2M)·log2(2M) of a plain Bluestein of size ≥ 2M.
+ *
+ * Why lanes: the widths of real spectrograms mostly have a large prime factor, so this path does most of
+ * the stage's arithmetic. Interleaving `lanes` row pairs as one batched Stockham transform (mixed.ts,
+ * batch = lanes) loads each twiddle, chirp value and kernel spectrum G_j once for all lanes and keeps the
+ * FFT's inner loops long. Per lane the arithmetic does not depend on the lane count or position, so any
+ * grouping of rows gives the same bits.
+ *
+ * Chirp phases come from exact integer residues (m² mod 2M), so every twiddle is correct to about one ulp.
+ */
+import { MixedFFT } from './mixed.ts';
+import { mod, mulmod } from './modular.ts';
+
+/** exp(sign · πi · m² / M) written to out[2j], out[2j+1] (the Bluestein chirp). */
+function chirpAt(m: number, M: number, sign: number, out: Float64Array, j: number): void {
+  const twoM = 2 * M;
+  const r = mod(m, twoM);
+  let q = mulmod(r, r, twoM); // m² mod 2M, exact
+  if (q > M) q -= twoM; // angle in (-π, π]
+  const angle = (Math.PI * q) / M;
+  out[2 * j] = Math.cos(angle);
+  out[2 * j + 1] = sign * Math.sin(angle);
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+export interface ChirpShape {
+  L: number; // FFT size
+  B: number; // input samples per block
+  blocks: number;
+  cost: number; // model units of zoom.ts (rough ns per lane)
+}
+
+/** The cheapest block size for (inLen, outLen) under the cost model given as the per-FFT and per-MAC costs. */
+export function bestChirp(inLen: number, outLen: number, costFft: (L: number) => number, macCost: number): ChirpShape {
+  let best: ChirpShape | null = null;
+  const Lmin = nextPow2(outLen + 1);
+  const Lmax = nextPow2(inLen + outLen - 1);
+  for (let L = Math.max(Lmin, 2); L <= Lmax; L *= 2) {
+    const B = L - outLen + 1;
+    if (B < 1) continue;
+    const blocks = Math.ceil(inLen / B);
+    const cost = (blocks + 1) * costFft(L) + blocks * L * macCost + (inLen + outLen) * macCost;
+    if (!best || cost < best.cost) best = { L, B, blocks, cost };
+  }
+  return best!;
+}
+
+/** One precomputed chirp-z zoom DFT for up to `lanes` inputs at once; not re-entrant (one per thread). */
+export class ChirpZoom {
+  private readonly L: number;
+  private readonly B: number;
+  private readonly blocks: number;
+  private readonly cin: Float64Array; // chirp of each input index
+  private readonly cout: Float64Array; // chirp of each output index
+  private readonly G: Float64Array; // blocks × L complex: kernel spectra, 1/L folded in
+  private readonly fft: MixedFFT; // L points × lanes, interleaved
+  private readonly buf: Float64Array;
+  private readonly spec: Float64Array;
+  private readonly acc: Float64Array;
+
+  constructor(
+    readonly M: number,
+    readonly sign: 1 | -1,
+    readonly inStart: number,
+    readonly inLen: number,
+    readonly outStart: number,
+    readonly outLen: number,
+    shape: ChirpShape,
+    readonly lanes: number,
+  ) {
+    const { L, B, blocks } = shape;
+    this.L = L;
+    this.B = B;
+    this.blocks = blocks;
+    this.cin = new Float64Array(2 * inLen);
+    for (let t = 0; t < inLen; t++) chirpAt(inStart + t, M, sign, this.cin, t);
+    this.cout = new Float64Array(2 * outLen);
+    for (let s = 0; s < outLen; s++) chirpAt(outStart + s, M, sign, this.cout, s);
+    // G_j = DFT_L(g_j) / L, g_j[u] = conj(c[outStart - inStart - j·B - (B - 1) + u]), u < B + outLen - 1.
+    const kernelFft = new MixedFFT(L);
+    this.G = new Float64Array(2 * L * blocks);
+    const g = new Float64Array(2 * L);
+    const gs = new Float64Array(2 * L);
+    const width = B + outLen - 1;
+    const one = new Float64Array(2);
+    for (let j = 0; j < blocks; j++) {
+      g.fill(0);
+      const m0 = outStart - inStart - j * B - (B - 1);
+      for (let u = 0; u < width; u++) {
+        chirpAt(m0 + u, M, sign, one, 0);
+        g[2 * u] = one[0];
+        g[2 * u + 1] = -one[1];
+      }
+      kernelFft.transform(g, gs);
+      const base = 2 * L * j;
+      for (let u = 0; u < 2 * L; u++) this.G[base + u] = gs[u] / L;
+    }
+    this.fft = new MixedFFT(L, lanes);
+    this.buf = new Float64Array(2 * L * lanes);
+    this.spec = new Float64Array(2 * L * lanes);
+    this.acc = new Float64Array(2 * L * lanes);
+  }
+
+  /**
+   * Lanes ℓ < count: input (re, im)[ℓ·inLen + t], t < inLen; output out[2(ℓ·outLen + s)], [… + 1]. Lanes
+   * from count to `lanes` are computed on stale data and not written. Allocates nothing.
+   */
+  run(re: Float64Array, im: Float64Array, out: Float64Array, count: number): void {
+    const { L, B, blocks, inLen, outLen, lanes, cin, cout, G, buf, spec, acc } = this;
+    const L2 = 2 * L;
+    const stride = 2 * lanes; // from point u to u + 1 in the interleaved layout
+    // acc = conj(Σ_j DFT_L(b_j) · G_j); then DFT_L(acc) = conj(L · IDFT_L(Σ …)), the 1/L folded in G.
+    for (let j = 0; j < blocks; j++) {
+      const t0 = j * B;
+      const n = Math.min(B, inLen - t0);
+      for (let l = 0; l < count; l++) {
+        const src = l * inLen + t0;
+        for (let i = 0, c = 2 * t0, o = 2 * l; i < n; i++, c += 2, o += stride) {
+          const ar = re[src + i];
+          const ai = im[src + i];
+          const cr = cin[c];
+          const ci = cin[c + 1];
+          buf[o] = ar * cr - ai * ci;
+          buf[o + 1] = ar * ci + ai * cr;
+        }
+      }
+      // Points [n, L) must be zero: [B, L) always are; a short last block leaves stale [n, B).
+      if (n < B) buf.fill(0, n * stride, B * stride);
+      this.fft.transform(buf, spec);
+      // The kernel spectrum, loaded once per point for every lane (j = 0 starts the sums).
+      const base = L2 * j;
+      if (j === 0) {
+        for (let u = 0, p = 0; u < L2; u += 2) {
+          const gr = G[base + u];
+          const gi = G[base + u + 1];
+          for (const end = p + stride; p < end; p += 2) {
+            const xr = spec[p];
+            const xi = spec[p + 1];
+            acc[p] = xr * gr - xi * gi;
+            acc[p + 1] = -(xr * gi + xi * gr);
+          }
+        }
+      } else {
+        for (let u = 0, p = 0; u < L2; u += 2) {
+          const gr = G[base + u];
+          const gi = G[base + u + 1];
+          for (const end = p + stride; p < end; p += 2) {
+            const xr = spec[p];
+            const xi = spec[p + 1];
+            acc[p] += xr * gr - xi * gi;
+            acc[p + 1] -= xr * gi + xi * gr;
+          }
+        }
+      }
+    }
+    this.fft.transform(acc, spec);
+    // y[s] = conj(spec[B - 1 + s]); out[s] = cout[s] · y[s]
+    for (let l = 0; l < count; l++) {
+      const o = 2 * l * outLen;
+      for (let s = 0, p = (B - 1) * stride + 2 * l; s < outLen; s++, p += stride) {
+        const yr = spec[p];
+        const yi = -spec[p + 1];
+        const cr = cout[2 * s];
+        const ci = cout[2 * s + 1];
+        out[o + 2 * s] = yr * cr - yi * ci;
+        out[o + 2 * s + 1] = yr * ci + yi * cr;
+      }
+    }
+  }
+}
