@@ -7,7 +7,9 @@
  * - Conv2DBackpropFilter: missing on wasm (training any conv failed). im2col^T + one XNNPACK matMul.
  * - Conv2DBackpropInput: wasm's is a scalar loop (~2 GFLOP/s); now a forward XNNPACK conv of dy
  *   with the flipped filter (stride 1; other strides keep the shipped kernel).
- * - DepthwiseConv2dNativeBackpropInput/Filter: missing on wasm.
+ * - DepthwiseConv2dNativeBackpropInput/Filter: missing on wasm; DepthwiseConv2dNative: wasm's runs
+ *   multipliers > 1 and kernels of other than 1/3/4/9/25 taps as a slow grouped GEMM. All three as
+ *   fast XNNPACK calls (wasm-depthwise.ts).
  * - MaxPoolGrad: wasm's is wrong for windows of only negative values; replaced by an exact one.
  * - UnsortedSegmentSum: missing on wasm; gather's gradient (embeddings) needs it.
  * - BatchMatMul: transpose flags and batches hit a scalar loop; now explicit transposes, batch
@@ -17,13 +19,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  batchMatMul, cast, conv2DBackpropFilter, conv2DBackpropInput, depthwiseConv2dNativeBackpropFilter,
-  depthwiseConv2dNativeBackpropInput, identity, maxPoolGrad, mean, shipped, sum, unsortedSegmentSum,
+  depthwiseConv2dNative, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput,
+} from './wasm-depthwise.ts';
+import {
+  batchMatMul, cast, conv2DBackpropFilter, conv2DBackpropInput, identity, maxPoolGrad, mean, shipped, sum, unsortedSegmentSum,
 } from './wasm-kernels.ts';
 
 const kernels: Record<string, (args: never) => tf.TensorInfo> = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
+  DepthwiseConv2dNative: depthwiseConv2dNative,
   DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInput,
   DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilter,
   MaxPoolGrad: maxPoolGrad,
@@ -53,7 +58,7 @@ export function installWasmTraining(options: { skip?: string[] } = {}): void {
   installed = true;
   const skip = new Set(options.skip ?? []);
   // Keep the shipped kernels: ours fall back to them and call wasm's fast ones by name.
-  const used = ['Reshape', 'Transpose', 'Reverse', 'Conv2D', 'DepthwiseConv2dNative', 'AvgPool', 'Multiply'];
+  const used = ['Reshape', 'Transpose', 'Reverse', 'Conv2D', 'AvgPool', 'Multiply', 'Add'];
   for (const name of [...Object.keys(kernels), ...used]) {
     const k = tf.getKernel(name, 'wasm');
     if (k) shipped.set(name, k.kernelFunc);

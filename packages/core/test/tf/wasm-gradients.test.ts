@@ -12,8 +12,6 @@ const conv = (strides: number | [number, number], pad: 'same' | 'valid'): Op =>
 // Through tfjs-layers' path: fused conv with bias and relu (its own gradient calls our kernels).
 const fusedConv = (pad: 'same' | 'valid'): Op =>
   (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias: b, activation: 'relu' });
-const depthwise = (strides: number, pad: 'same' | 'valid'): Op =>
-  (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad);
 const pool = (size: number, strides: number, pad: 'same' | 'valid'): Op =>
   (x) => tf.maxPool(x as tf.Tensor4D, size, strides, pad);
 
@@ -27,9 +25,6 @@ const cases: [string, Op, number[][]][] = [
   ['conv2d stride 2 same', conv(2, 'same'), [[2, 9, 12, 3], [3, 3, 3, 4]]],
   ['conv2d stride [2,3] valid', conv([2, 3], 'valid'), [[2, 9, 14, 3], [3, 5, 3, 4]]],
   ['fused conv2d + bias + relu', fusedConv('same'), [[2, 7, 9, 3], [3, 5, 3, 4], [4]]],
-  ['depthwise 5×7 multiplier 2 (grouped 16→32 style)', depthwise(1, 'same'), [[2, 9, 13, 3], [5, 7, 3, 2]]],
-  ['depthwise 1×5 multiplier 1 valid', depthwise(1, 'valid'), [[2, 9, 13, 3], [1, 5, 3, 1]]],
-  ['depthwise stride 2 same', depthwise(2, 'same'), [[2, 9, 13, 3], [3, 3, 3, 2]]],
   ['maxPool 2×2', pool(2, 2, 'valid'), [[2, 8, 10, 3]]],
   ['maxPool 2×2 odd sizes', pool(2, 2, 'valid'), [[2, 9, 11, 3]]],
   ['maxPool 2×2 same, odd sizes', pool(2, 2, 'same'), [[2, 9, 11, 3]]],
