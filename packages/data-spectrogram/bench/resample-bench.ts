@@ -1,17 +1,20 @@
 /**
- * Spectrogram down-sampling benchmark: a seeded 256×35000 uint8 image → 256×1024, single-threaded and
- * on the worker pool, and — when /usr/bin/python3 has scipy — scipy's own pipeline on the same image in
+ * Spectrogram down-sampling benchmark: a seeded 256×W uint8 image → 256×1024 for each width W (default
+ * 35000 = 2³·5⁴·7, smooth, and 34567 = 13·2659 and 38011, prime, which take the chirp-z), single-threaded
+ * and on the worker pool, and — when /usr/bin/python3 has scipy — scipy's own pipeline on the same image in
  * the same run, with the uint8 outputs compared pixel by pixel.
  *
- *     node --import tsx packages/data-spectrogram/bench/resample-bench.ts [--width 35000] [--height 256]
- *          [--runs 7] [--threads N] [--python /usr/bin/python3]
+ *     node --import tsx packages/data-spectrogram/bench/resample-bench.ts [--widths 35000,34567,38011]
+ *          [--height 256] [--runs 7] [--threads N] [--python /usr/bin/python3]
  *
- * Medians of `runs` timed runs after one warm-up each (the pool's start-up is reported separately).
+ * Medians of `runs` timed runs after one warm-up each (the pool's start-up is reported separately); the
+ * machine is shared, so only the ratios of figures from the same run mean much.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { printTargets, type TargetLine } from '@hitcast/core/bench/targets';
 import { downsampleSpectrogram, ResamplePool } from '../src/resample/index.ts';
 
 function arg(name: string, fallback: string): string {
@@ -19,7 +22,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-const width = Number(arg('width', '35000'));
+const widths = arg('widths', arg('width', '35000,34567,38011')).split(',').map(Number);
 const height = Number(arg('height', '256'));
 const runs = Math.max(5, Number(arg('runs', '7')));
 const threads = Number(arg('threads', String(os.availableParallelism())));
@@ -48,8 +51,16 @@ function median(xs: number[]): number {
 
 const fmt = (x: number): string => x.toFixed(1);
 
-async function main(): Promise<void> {
-  console.log(`resample bench: ${height}×${width} uint8 → 256×1024, ${runs} runs, pool of ${threads} worker(s), ${os.availableParallelism()} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+/** One width: timings, pixel comparison, and its target line (single thread vs scipy, same image, same run). */
+async function benchWidth(width: number): Promise<TargetLine> {
+  const line: TargetLine = {
+    work: `resample ${height}×${width} → 256×1024, ms (1 thread)`,
+    hitcast: NaN,
+    referenceName: 'scipy float64 1 thread',
+    reference: undefined,
+    goal: { max: 1.0 },
+  };
+  console.log(`\nresample bench: ${height}×${width} uint8 → 256×1024, ${runs} runs, pool of ${threads} worker(s), ${os.availableParallelism()} CPUs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const img = makeImage(height, width);
 
   // single thread
@@ -83,6 +94,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < ours.length; i++) if (ours[i] !== poolOut![i]) poolDiff++;
 
   const mSingle = median(single);
+  line.hitcast = mSingle;
   const mPool = median(pooled);
   console.log(`single-thread: median ${fmt(mSingle)} ms  [${single.map(fmt).join(', ')}]`);
   console.log(`pool (${threads}):     median ${fmt(mPool)} ms  [${pooled.map(fmt).join(', ')}]`);
@@ -92,7 +104,8 @@ async function main(): Promise<void> {
   const probe = spawnSync(python, ['-c', 'import numpy, scipy.signal; print(scipy.__version__, numpy.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     console.log(`scipy: not available at ${python}, ratio skipped`);
-    return;
+    line.note = 'needs python3-scipy';
+    return line;
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'resample-bench-'));
   try {
@@ -121,7 +134,8 @@ print(json.dumps({'times': ts}))
     const res = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, OMP_NUM_THREADS: '1' } });
     if (res.status !== 0) {
       console.log(`scipy run failed: ${res.stderr}`);
-      return;
+      line.note = 'scipy run failed';
+      return line;
     }
     const times: number[] = JSON.parse(res.stdout.trim().split('\n').pop()!).times;
     const mScipy = median(times);
@@ -137,9 +151,14 @@ print(json.dumps({'times': ts}))
     console.log(`vs scipy: ${diff} of ${ref.length} pixels differ (max |diff| ${maxDiff})`);
     console.log(`ratio single-thread / scipy: ${(mSingle / mScipy).toFixed(2)}`);
     console.log(`ratio pool / scipy:          ${(mPool / mScipy).toFixed(2)}`);
+    line.reference = mScipy;
+    line.note = `${diff} of ${ref.length} pixels differ; pool of ${threads}: ${fmt(mPool)} ms`;
+    return line;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+const lines: TargetLine[] = [];
+for (const width of widths) lines.push(await benchWidth(width));
+printTargets(lines);

@@ -25,12 +25,13 @@ import {
   type PixelArray,
   type SpectrogramSize,
 } from './spectrogram.ts';
+import { ROW_LANES } from './resample.ts';
 import type { ElementType, PassMessage, ReplyMessage } from './worker.ts';
 
 export interface ResamplePoolOptions {
   /** Worker threads (default: os.availableParallelism()). */
   threads?: number;
-  /** Row pairs per work grab in the row pass (default 2). */
+  /** Row pairs per work grab in the row pass (default ROW_LANES: one full group of the batched chirp-z). */
   rowChunk?: number;
   /** Column pairs per work grab in the column pass (default 16). */
   columnChunk?: number;
@@ -69,7 +70,7 @@ export class ResamplePool {
     const threads = options.threads ?? os.availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`resample pool: threads must be ≥ 1, got ${threads}`);
     this.threads = threads;
-    this.rowChunk = Math.max(1, options.rowChunk ?? 2);
+    this.rowChunk = Math.max(1, options.rowChunk ?? ROW_LANES);
     this.columnChunk = Math.max(1, options.columnChunk ?? 16);
     this.workers = [];
     for (let i = 0; i < threads; i++) {
