@@ -25,6 +25,7 @@ import { bestChirp, ChirpZoom } from './chirp.ts';
 import { MixedFFT, mixedCost, smoothRadices } from './mixed.ts';
 import { mod, mulmod } from './modular.ts';
 import { PrunedDFT, bestPruned, MIXED_FLOP_COST } from './pruned.ts';
+import { WasmRadix4FFT } from './wasm-radix4.ts';
 
 export type ZoomStrategy = 'direct' | 'pow2' | 'mixed' | 'pruned' | 'chirp';
 
@@ -66,6 +67,9 @@ export function isPow2(n: number): boolean {
 const FFT_COST = 1.2; // per L·log2(L) of an fft.js complex transform
 const MAC_COST = 1.5; // per complex multiply(-accumulate) over typed arrays
 const costFft = (L: number): number => FFT_COST * L * Math.log2(Math.max(L, 2));
+/** The chirp-z's power-of-two FFTs: powers of four run on the WebAssembly kernel at ~0.45 of the JavaScript time (measured). */
+const WASM_FFT_SPEEDUP = 0.45;
+const costChirpFft = (L: number): number => costFft(L) * (WasmRadix4FFT.supports(L) ? WASM_FFT_SPEEDUP : 1);
 
 /** One precomputed zoom DFT. `run` allocates nothing; a plan is not re-entrant (one per thread). */
 export class ZoomPlan {
@@ -97,7 +101,7 @@ export class ZoomPlan {
     const mixedCostNs = radices ? mixedCost(radices, M) * MIXED_FLOP_COST + (M + outLen) * 0.5 : Infinity;
     const prunedShape = sign < 0 && M >= 2 && inStart === 0 && inLen === M && outLen < M ? bestPruned(M, outLen) : null;
     const prunedCost = prunedShape ? prunedShape.cost : Infinity;
-    const chirp = M >= 2 ? bestChirp(inLen, outLen, costFft, MAC_COST) : null;
+    const chirp = M >= 2 ? bestChirp(inLen, outLen, costChirpFft, MAC_COST) : null;
     const chirpCost = chirp ? chirp.cost : Infinity;
     const options: [ZoomStrategy, number][] = [
       ['direct', directCost],

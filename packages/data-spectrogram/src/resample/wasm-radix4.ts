@@ -1,0 +1,278 @@
+/**
+ * The radix-4 Stockham FFT of mixed.ts for power-of-four lengths, as one small WebAssembly SIMD kernel:
+ * a complex number is one f64x2 (re, im), so each butterfly does its float64 arithmetic two lanes at a
+ * time with no bounds checks. Why: the chirp-z (chirp.ts), which most spectrogram widths take, spends most
+ * of its time in power-of-two FFTs of 4096 points, and JavaScript scalar code runs them at about one flop
+ * per cycle.
+ *
+ * The arithmetic is the same operation for operation as mixed.ts's radix4 (a·w as re·(wr, wi) + im·(−wi, wr),
+ * which rounds exactly as wr·re − wi·im; −i·t as a lane swap and a sign), so the results are bit-identical to
+ * MixedFFT's for the same length and batch — the tests check that.
+ *
+ * The module is assembled here from its opcodes (no toolchain at build time): `stage4(x, y, tw, Ls, r)` is
+ * one Stockham stage, byte offsets into the instance's memory, r = complex values per inner loop.
+ */
+
+/** The few WebAssembly APIs used here (the workspace's TypeScript lib declares none). */
+interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+};
+
+// --- a minimal WebAssembly assembler: only what the kernel uses ---
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
+
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const i32 = (n: number) => [0x41, ...sleb(n)];
+const [ADD32, MUL32, SHL32, GE_U32] = [[0x6a], [0x6c], [0x74], [0x4f]];
+const [BLOCK, LOOP, END] = [[0x02, 0x40], [0x03, 0x40], [0x0b]];
+const brIf = (depth: number) => [0x0d, ...uleb(depth)];
+const br = (depth: number) => [0x0c, ...uleb(depth)];
+const load = (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)]; // v128.load, align 16
+const store = (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)];
+const shuffle = (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes];
+const [F64X2_ADD, F64X2_SUB, F64X2_MUL] = [[0xfd, ...uleb(0xf0)], [0xfd, ...uleb(0xf1)], [0xfd, ...uleb(0xf2)]];
+const f64x2Const = (a: number, b: number) => [0xfd, ...uleb(0x0c), ...new Uint8Array(new Float64Array([a, b]).buffer)];
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+const SPLAT_RE = shuffle([...range(0, 8), ...range(0, 8)]);
+const SPLAT_IM = shuffle([...range(8, 8), ...range(8, 8)]);
+const SWAP = shuffle([...range(8, 8), ...range(0, 8)]);
+
+// stage4's locals: parameters, then i32 scratch, then v128 values.
+const [X, Y, TW, LS, R] = [0, 1, 2, 3, 4];
+const [F1, K, RB, OS, XA, YA, TWP, P] = [5, 6, 7, 8, 9, 10, 11, 12];
+const [W1, W1X, W2, W2X, W3, W3X, A0, A1, A2, A3, T0, T1, T2, T3] = range(13, 14);
+
+/** a·w for a complex in local `a`, twiddle w = (wr, wi) and wx = (−wi, wr): re·w + im·wx. */
+const cmul = (a: number, w: number, wx: number) => [...get(a), ...get(a), ...SPLAT_RE, ...get(w), ...F64X2_MUL, ...get(a), ...get(a), ...SPLAT_IM, ...get(wx), ...F64X2_MUL, ...F64X2_ADD];
+
+function stage4Body(): number[] {
+  const inner = [
+    ...BLOCK,
+    ...LOOP,
+    ...get(K), ...get(RB), ...GE_U32, ...brIf(1),
+    ...get(XA), ...get(K), ...ADD32, ...set(P),
+    ...get(P), ...load(), ...set(A0),
+    // a_c = x_c · w_c
+    ...[A1, A2, A3].flatMap((a, c) => [
+      ...get(P), ...get(RB), ...i32(c + 1), ...MUL32, ...ADD32, ...load(), ...set(a),
+      ...cmul(a, [W1, W2, W3][c], [W1X, W2X, W3X][c]), ...set(a),
+    ]),
+    ...get(A0), ...get(A2), ...F64X2_ADD, ...set(T0),
+    ...get(A0), ...get(A2), ...F64X2_SUB, ...set(T1),
+    ...get(A1), ...get(A3), ...F64X2_ADD, ...set(T2),
+    // t3 := −i·(a1 − a3) = (t3i, −t3r)
+    ...get(A1), ...get(A3), ...F64X2_SUB, ...set(T3),
+    ...get(T3), ...get(T3), ...SWAP, ...f64x2Const(1, -1), ...F64X2_MUL, ...set(T3),
+    ...get(YA), ...get(K), ...ADD32, ...set(P),
+    ...get(P), ...get(T0), ...get(T2), ...F64X2_ADD, ...store(),
+    ...get(P), ...get(OS), ...ADD32, ...get(T1), ...get(T3), ...F64X2_ADD, ...store(),
+    ...get(P), ...get(OS), ...i32(2), ...MUL32, ...ADD32, ...get(T0), ...get(T2), ...F64X2_SUB, ...store(),
+    ...get(P), ...get(OS), ...i32(3), ...MUL32, ...ADD32, ...get(T1), ...get(T3), ...F64X2_SUB, ...store(),
+    ...get(K), ...i32(16), ...ADD32, ...set(K),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+  const outer = [
+    ...get(R), ...i32(4), ...SHL32, ...set(RB),
+    ...get(LS), ...get(RB), ...MUL32, ...set(OS),
+    ...i32(0), ...set(F1),
+    ...get(TW), ...set(TWP),
+    ...BLOCK,
+    ...LOOP,
+    ...get(F1), ...get(LS), ...GE_U32, ...brIf(1),
+    ...[W1, W1X, W2, W2X, W3, W3X].flatMap((w, j) => [...get(TWP), ...load(16 * j), ...set(w)]),
+    ...get(X), ...get(F1), ...get(RB), ...MUL32, ...i32(2), ...SHL32, ...ADD32, ...set(XA),
+    ...get(Y), ...get(F1), ...get(RB), ...MUL32, ...ADD32, ...set(YA),
+    ...i32(0), ...set(K),
+    ...inner,
+    ...get(F1), ...i32(1), ...ADD32, ...set(F1),
+    ...get(TWP), ...i32(96), ...ADD32, ...set(TWP),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+  const locals = vec([[...uleb(8), 0x7f], [...uleb(14), 0x7b]]);
+  return [...locals, ...outer, ...END];
+}
+
+/**
+ * macConj(spec, g, acc, L, lanes): acc[u, ℓ] += conj(spec[u, ℓ] · g[u]) for u < L, ℓ < lanes (the chirp-z's
+ * kernel product, chirp.ts); same rounding as conj of the scalar xr·gr − xi·gi, xr·gi + xi·gr.
+ */
+function macConjBody(): number[] {
+  const [SPEC, G, ACC, L, LANES] = [0, 1, 2, 3, 4];
+  const [U, LANE, OFF, GP] = [5, 6, 7, 8];
+  const [GV, GX, XV] = [9, 10, 11];
+  const body = [
+    ...i32(0), ...set(OFF),
+    ...get(G), ...set(GP),
+    ...i32(0), ...set(U),
+    ...BLOCK,
+    ...LOOP,
+    ...get(U), ...get(L), ...GE_U32, ...brIf(1),
+    ...get(GP), ...load(), ...set(GV),
+    // gx = (−gi, gr)
+    ...get(GV), ...get(GV), ...SWAP, ...f64x2Const(-1, 1), ...F64X2_MUL, ...set(GX),
+    ...i32(0), ...set(LANE),
+    ...BLOCK,
+    ...LOOP,
+    ...get(LANE), ...get(LANES), ...GE_U32, ...brIf(1),
+    ...get(SPEC), ...get(OFF), ...ADD32, ...load(), ...set(XV),
+    ...get(ACC), ...get(OFF), ...ADD32, // store address
+    ...get(ACC), ...get(OFF), ...ADD32, ...load(),
+    ...cmul(XV, GV, GX), ...f64x2Const(1, -1), ...F64X2_MUL,
+    ...F64X2_ADD, ...store(),
+    ...get(OFF), ...i32(16), ...ADD32, ...set(OFF),
+    ...get(LANE), ...i32(1), ...ADD32, ...set(LANE),
+    ...br(0),
+    ...END,
+    ...END,
+    ...get(GP), ...i32(16), ...ADD32, ...set(GP),
+    ...get(U), ...i32(1), ...ADD32, ...set(U),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+  const locals = vec([[...uleb(4), 0x7f], [...uleb(3), 0x7b]]);
+  return [...locals, ...body, ...END];
+}
+
+function moduleBytes(): Uint8Array {
+  const bodies = [stage4Body(), macConjBody()];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec([[0x60, ...vec([[0x7f], [0x7f], [0x7f], [0x7f], [0x7f]]), ...vec([])]])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([uleb(0), uleb(0)])),
+    ...section(7, vec([
+      [...name('stage4'), 0x00, ...uleb(0)],
+      [...name('macConj'), 0x00, ...uleb(1)],
+    ])),
+    ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
+  ]);
+}
+
+let compiled: WasmModule | null | undefined;
+/** The compiled kernel, or null where WebAssembly SIMD is missing (the callers then use mixed.ts). */
+function kernelModule(): WasmModule | null {
+  if (compiled === undefined) {
+    const bytes = moduleBytes();
+    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/**
+ * A batched power-of-four FFT (forward, unnormalised) whose data live in its own WebAssembly memory: the
+ * caller works in `buffers` (of the lengths it asked for, in doubles; a transform's operands hold 2·n·batch,
+ * interleaved complex in mixed.ts's batched layout) and calls transform(src, dst) or macConj on them.
+ */
+export class WasmRadix4FFT {
+  readonly buffers: Float64Array[];
+  private readonly stage4: (x: number, y: number, tw: number, Ls: number, r: number) => void;
+  private readonly mac: (spec: number, g: number, acc: number, L: number, lanes: number) => void;
+  private readonly stages: { Ls: number; r: number; tw: number }[];
+  private readonly work: [number, number];
+
+  static supports(n: number): boolean {
+    return n >= 4 && (n & (n - 1)) === 0 && Math.log2(n) % 2 === 0 && kernelModule() !== null;
+  }
+
+  constructor(
+    readonly n: number,
+    readonly batch: number,
+    bufferLengths: number[],
+  ) {
+    if (!WasmRadix4FFT.supports(n)) throw new RangeError(`WasmRadix4FFT: ${n} is not a power of four (or no WebAssembly SIMD)`);
+    const tables: { Ls: number; r: number; values: Float64Array }[] = [];
+    for (let L = 4; L <= n; L *= 4) {
+      const Ls = L / 4;
+      // per f1: (w1, w1x, w2, w2x, w3, w3x), w_c = ω_L^{c·f1} exactly as mixed.ts computes it, wx = (−wi, wr)
+      const values = new Float64Array(12 * Ls);
+      for (let f1 = 0; f1 < Ls; f1++) {
+        for (let c = 1; c < 4; c++) {
+          let q = (c * f1) % L;
+          if (2 * q > L) q -= L;
+          const angle = (2 * Math.PI * q) / L;
+          const wr = Math.cos(angle);
+          const wi = -Math.sin(angle);
+          values.set([wr, wi, -wi, wr], 12 * f1 + 4 * (c - 1));
+        }
+      }
+      tables.push({ Ls, r: (n / L) * batch, values });
+    }
+    const bufferBytes = 16 * n * batch;
+    const tableBytes = tables.reduce((s, t) => s + t.values.byteLength, 0);
+    const userBytes = bufferLengths.reduce((s, n) => s + 16 * Math.ceil(n / 2), 0); // 16-byte aligned
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((tableBytes + 2 * bufferBytes + userBytes) / PAGE) });
+    const instance = new WebAssembly.Instance(kernelModule()!, { env: { memory } });
+    this.stage4 = instance.exports.stage4 as WasmRadix4FFT['stage4'];
+    this.mac = instance.exports.macConj as WasmRadix4FFT['mac'];
+    let offset = 0;
+    this.stages = tables.map((t) => {
+      new Float64Array(memory.buffer, offset, t.values.length).set(t.values);
+      const stage = { Ls: t.Ls, r: t.r, tw: offset };
+      offset += t.values.byteLength;
+      return stage;
+    });
+    this.work = [offset, offset + bufferBytes];
+    offset += 2 * bufferBytes;
+    this.buffers = [];
+    for (const length of bufferLengths) {
+      this.buffers.push(new Float64Array(memory.buffer, offset, length));
+      offset += 16 * Math.ceil(length / 2);
+    }
+  }
+
+  /** acc[u·batch + ℓ] += conj(spec[u·batch + ℓ] · g[gStart/2 + u]), u < n, complex; all three from `buffers`. */
+  macConj(spec: Float64Array, g: Float64Array, gStart: number, acc: Float64Array): void {
+    this.mac(spec.byteOffset, g.byteOffset + 8 * gStart, acc.byteOffset, this.n, this.batch);
+  }
+
+  /** dst = DFT(src), both from `buffers` (src is not modified). */
+  transform(src: Float64Array, dst: Float64Array): void {
+    const stages = this.stages;
+    let from = src.byteOffset;
+    for (let s = 0; s < stages.length; s++) {
+      const remaining = stages.length - 1 - s;
+      const to = remaining === 0 ? dst.byteOffset : this.work[remaining % 2];
+      const st = stages[s];
+      this.stage4(from, to, st.tw, st.Ls, st.r);
+      from = to;
+    }
+  }
+}

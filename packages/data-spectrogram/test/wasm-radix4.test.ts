@@ -1,0 +1,83 @@
+/**
+ * The WebAssembly radix-4 kernel must give mixed.ts's bits exactly (it replaces it inside the chirp-z for
+ * powers of four), and the chirp-z must give the DFT on both of its FFT paths.
+ */
+import { describe, expect, it } from 'vitest';
+import { ChirpZoom, bestChirp } from '../src/resample/chirp.ts';
+import { MixedFFT } from '../src/resample/mixed.ts';
+import { WasmRadix4FFT } from '../src/resample/wasm-radix4.ts';
+import { floatSignal, relErr } from './fixtures/scipy/load.ts';
+
+describe('WasmRadix4FFT', () => {
+  it('is available here (Node ≥ 20 has WebAssembly SIMD) and only for powers of four', () => {
+    expect(WasmRadix4FFT.supports(4096)).toBe(true);
+    expect(WasmRadix4FFT.supports(4)).toBe(true);
+    for (const n of [1, 2, 8, 2048, 8192, 3000]) expect(WasmRadix4FFT.supports(n), String(n)).toBe(false);
+  });
+
+  it('equals MixedFFT bit for bit, single and batched, and leaves its input alone', () => {
+    for (const [n, batch] of [[4, 1], [16, 3], [256, 1], [1024, 2], [4096, 4], [16384, 1]]) {
+      const x = floatSignal(2 * n * batch, n + batch);
+      const expected = new Float64Array(2 * n * batch);
+      new MixedFFT(n, batch).transform(x, expected);
+      const wasm = new WasmRadix4FFT(n, batch, [2 * n * batch, 2 * n * batch]);
+      const [input, output] = wasm.buffers;
+      input.set(x);
+      wasm.transform(input, output);
+      expect(output, `n=${n} batch=${batch}`).toEqual(expected);
+      expect(input).toEqual(x);
+    }
+  });
+
+  it('macConj accumulates conj(spec · g) with the rounding of the scalar formula', () => {
+    const [n, batch] = [64, 3];
+    const wasm = new WasmRadix4FFT(n, batch, [2 * n * batch, 4 * n, 2 * n * batch]);
+    const [spec, g, acc] = wasm.buffers;
+    spec.set(floatSignal(2 * n * batch, 1));
+    g.set(floatSignal(4 * n, 2));
+    acc.set(floatSignal(2 * n * batch, 3));
+    const expected = Float64Array.from(acc);
+    const gStart = 2 * n; // the second of two kernel spectra
+    for (let u = 0; u < n; u++) {
+      const gr = g[gStart + 2 * u];
+      const gi = g[gStart + 2 * u + 1];
+      for (let l = 0; l < batch; l++) {
+        const p = 2 * (u * batch + l);
+        expected[p] += spec[p] * gr - spec[p + 1] * gi;
+        expected[p + 1] -= spec[p] * gi + spec[p + 1] * gr;
+      }
+    }
+    wasm.macConj(spec, g, gStart, acc);
+    expect(acc).toEqual(expected);
+  });
+});
+
+describe('ChirpZoom', () => {
+  function naive(M: number, re: Float64Array, im: Float64Array, outStart: number, outLen: number): Float64Array {
+    const out = new Float64Array(2 * outLen);
+    for (let s = 0; s < outLen; s++) {
+      for (let t = 0; t < re.length; t++) {
+        const a = (-2 * Math.PI * ((((t * (outStart + s)) % M) + M) % M)) / M;
+        out[2 * s] += re[t] * Math.cos(a) - im[t] * Math.sin(a);
+        out[2 * s + 1] += re[t] * Math.sin(a) + im[t] * Math.cos(a);
+      }
+    }
+    return out;
+  }
+
+  it('gives the DFT with any block size: powers of four (WebAssembly) and other powers of two (mixed.ts)', () => {
+    const [M, outStart, outLen] = [5003, -200, 401];
+    const re = floatSignal(2 * M, 7);
+    const im = floatSignal(2 * M, 8);
+    const expected = naive(M, re.subarray(0, M), im.subarray(0, M), outStart, outLen);
+    for (const L of [1024, 2048, 4096, 8192]) {
+      const B = L - outLen + 1;
+      const zoom = new ChirpZoom(M, -1, 0, M, outStart, outLen, { L, B, blocks: Math.ceil(M / B), cost: 0 }, 2);
+      const out = new Float64Array(4 * outLen);
+      zoom.run(re, im, out, 2);
+      expect(relErr(out.subarray(0, 2 * outLen), expected), `L=${L}`).toBeLessThan(1e-12);
+    }
+    // the model's own choice is one of these shapes
+    expect([1024, 2048, 4096, 8192]).toContain(bestChirp(M, outLen, (L) => L * Math.log2(L), 1).L);
+  });
+});
