@@ -9,61 +9,15 @@
  * which rounds exactly as wr·re − wi·im; −i·t as a lane swap and a sign), so the results are bit-identical to
  * MixedFFT's for the same length and batch — the tests check that.
  *
- * The module is assembled here from its opcodes (no toolchain at build time): `stage4(x, y, tw, Ls, r)` is
- * one Stockham stage, byte offsets into the instance's memory, r = complex values per inner loop.
+ * The module is assembled from its opcodes (../wasm/assembler.ts): `stage4(x, y, tw, Ls, r)` is one
+ * Stockham stage, byte offsets into the instance's memory, r = complex values per inner loop.
  */
 
-/** The few WebAssembly APIs used here (the workspace's TypeScript lib declares none). */
-interface WasmModule {
-  readonly __wasmModule?: never;
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-};
+import { BLOCK, br, brIf, compileKernels, END, F64X2, get, i32, I32, instantiate, LOOP, range, set, V128, type Kernel, type WasmModule } from '../wasm/assembler.ts';
 
-// --- a minimal WebAssembly assembler: only what the kernel uses ---
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
-
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (n: number) => [0x41, ...sleb(n)];
-const [ADD32, MUL32, SHL32, GE_U32] = [[0x6a], [0x6c], [0x74], [0x4f]];
-const [BLOCK, LOOP, END] = [[0x02, 0x40], [0x03, 0x40], [0x0b]];
-const brIf = (depth: number) => [0x0d, ...uleb(depth)];
-const br = (depth: number) => [0x0c, ...uleb(depth)];
-const load = (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)]; // v128.load, align 16
-const store = (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)];
-const shuffle = (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes];
-const [F64X2_ADD, F64X2_SUB, F64X2_MUL] = [[0xfd, ...uleb(0xf0)], [0xfd, ...uleb(0xf1)], [0xfd, ...uleb(0xf2)]];
-const f64x2Const = (a: number, b: number) => [0xfd, ...uleb(0x0c), ...new Uint8Array(new Float64Array([a, b]).buffer)];
-const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+const [ADD32, MUL32, SHL32, GE_U32] = [I32.add, I32.mul, I32.shl, I32.geU];
+const [load, store, shuffle] = [V128.load, V128.store, V128.shuffle];
+const [F64X2_ADD, F64X2_SUB, F64X2_MUL, f64x2Const] = [F64X2.add, F64X2.sub, F64X2.mul, F64X2.const];
 const SPLAT_RE = shuffle([...range(0, 8), ...range(0, 8)]);
 const SPLAT_IM = shuffle([...range(8, 8), ...range(8, 8)]);
 const SWAP = shuffle([...range(8, 8), ...range(0, 8)]);
@@ -123,8 +77,7 @@ function stage4Body(): number[] {
     ...END,
     ...END,
   ];
-  const locals = vec([[...uleb(8), 0x7f], [...uleb(14), 0x7b]]);
-  return [...locals, ...outer, ...END];
+  return outer;
 }
 
 /**
@@ -165,36 +118,21 @@ function macConjBody(): number[] {
     ...END,
     ...END,
   ];
-  const locals = vec([[...uleb(4), 0x7f], [...uleb(3), 0x7b]]);
-  return [...locals, ...body, ...END];
+  return body;
 }
 
-function moduleBytes(): Uint8Array {
-  const bodies = [stage4Body(), macConjBody()];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec([[0x7f], [0x7f], [0x7f], [0x7f], [0x7f]]), ...vec([])]])),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0), uleb(0)])),
-    ...section(7, vec([
-      [...name('stage4'), 0x00, ...uleb(0)],
-      [...name('macConj'), 0x00, ...uleb(1)],
-    ])),
-    ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
-  ]);
-}
+const KERNELS: Kernel[] = [
+  { name: 'stage4', params: 5, locals: { i32: 8, v128: 14 }, body: stage4Body() },
+  { name: 'macConj', params: 5, locals: { i32: 4, v128: 3 }, body: macConjBody() },
+];
 
 let compiled: WasmModule | null | undefined;
-/** The compiled kernel, or null where WebAssembly SIMD is missing (the callers then use mixed.ts). */
+/** The compiled kernels, or null where WebAssembly SIMD is missing (the callers then use mixed.ts). */
 function kernelModule(): WasmModule | null {
-  if (compiled === undefined) {
-    const bytes = moduleBytes();
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  }
+  if (compiled === undefined) compiled = compileKernels(KERNELS);
   return compiled;
 }
 
-const PAGE = 65536;
 
 /**
  * A batched power-of-four FFT (forward, unnormalised) whose data live in its own WebAssembly memory: the
@@ -238,10 +176,9 @@ export class WasmRadix4FFT {
     const bufferBytes = 16 * n * batch;
     const tableBytes = tables.reduce((s, t) => s + t.values.byteLength, 0);
     const userBytes = bufferLengths.reduce((s, n) => s + 16 * Math.ceil(n / 2), 0); // 16-byte aligned
-    const memory = new WebAssembly.Memory({ initial: Math.ceil((tableBytes + 2 * bufferBytes + userBytes) / PAGE) });
-    const instance = new WebAssembly.Instance(kernelModule()!, { env: { memory } });
-    this.stage4 = instance.exports.stage4 as WasmRadix4FFT['stage4'];
-    this.mac = instance.exports.macConj as WasmRadix4FFT['mac'];
+    const { memory, exports } = instantiate(kernelModule()!, tableBytes + 2 * bufferBytes + userBytes);
+    this.stage4 = exports.stage4 as WasmRadix4FFT['stage4'];
+    this.mac = exports.macConj as WasmRadix4FFT['mac'];
     let offset = 0;
     this.stages = tables.map((t) => {
       new Float64Array(memory.buffer, offset, t.values.length).set(t.values);

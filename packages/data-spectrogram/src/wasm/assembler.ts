@@ -1,0 +1,109 @@
+/**
+ * A minimal WebAssembly assembler: just the instructions hitcast's small kernels use (resample/wasm-radix4.ts),
+ * so they need no toolchain at build time. A kernel is a function of i32 parameters whose
+ * body is an array of bytes built from the helpers below; `compileKernels` returns null where the runtime
+ * lacks WebAssembly SIMD, and the callers fall back to JavaScript.
+ */
+
+/** The few WebAssembly APIs used (the workspace's TypeScript lib declares none). */
+export interface WasmModule {
+  readonly __wasmModule?: never;
+}
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+};
+
+export const PAGE_BYTES = 65536;
+
+export const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
+
+export const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+// locals and constants
+export const get = (i: number) => [0x20, ...uleb(i)];
+export const set = (i: number) => [0x21, ...uleb(i)];
+export const i32 = (n: number) => [0x41, ...sleb(n)];
+// i32 arithmetic and comparisons
+export const I32 = {
+  add: [0x6a],
+  mul: [0x6c],
+  shl: [0x74],
+  geU: [0x4f],
+};
+// control
+export const [BLOCK, LOOP, END] = [[0x02, 0x40], [0x03, 0x40], [0x0b]];
+export const brIf = (depth: number) => [0x0d, ...uleb(depth)];
+export const br = (depth: number) => [0x0c, ...uleb(depth)];
+// SIMD: one complex float64 per v128
+export const V128 = {
+  load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)], // align 16
+  store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
+};
+export const F64X2 = {
+  add: [0xfd, ...uleb(0xf0)],
+  sub: [0xfd, ...uleb(0xf1)],
+  mul: [0xfd, ...uleb(0xf2)],
+  const: (a: number, b: number) => [0xfd, ...uleb(0x0c), ...new Uint8Array(new Float64Array([a, b]).buffer)],
+};
+
+export interface Kernel {
+  name: string;
+  params: number; // all i32
+  locals: { i32: number; v128: number };
+  body: number[]; // without the final `end`
+}
+
+/** A module importing `env.memory` and exporting the kernels, or null without WebAssembly (SIMD). */
+export function compileKernels(kernels: Kernel[]): WasmModule | null {
+  const bytes = new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(kernels.map((k) => [0x60, ...vec(range(0, k.params).map(() => [0x7f])), ...vec([])]))),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec(kernels.map((_, i) => uleb(i)))),
+    ...section(7, vec(kernels.map((k, i) => [...name(k.name), 0x00, ...uleb(i)]))),
+    ...section(
+      10,
+      vec(
+        kernels.map((k) => {
+          const code = [...vec([[...uleb(k.locals.i32), 0x7f], [...uleb(k.locals.v128), 0x7b]]), ...k.body, ...END];
+          return [...uleb(code.length), ...code];
+        }),
+      ),
+    ),
+  ]);
+  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
+/** A memory of at least `bytes` and the kernels' exports on it. */
+export function instantiate(module: WasmModule, bytes: number): { memory: WasmMemory; exports: Record<string, unknown> } {
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
+  return { memory, exports: new WebAssembly.Instance(module, { env: { memory } }).exports };
+}
