@@ -97,10 +97,22 @@ export class ChirpZoom {
     this.L = L;
     this.B = B;
     this.blocks = blocks;
+    // Every chirp value the plan needs, computed once: c_m depends on m² only, so c_{-m} = c_m, and the
+    // input, output and kernel ranges all fall in |m| ≤ maxAbs (this is most of a new width's set-up).
+    const firstKernel = outStart - inStart - (blocks - 1) * B - (B - 1);
+    const lastKernel = outStart - inStart + outLen - 1;
+    const maxAbs = Math.max(Math.abs(inStart), Math.abs(inStart + inLen - 1), Math.abs(outStart), Math.abs(outStart + outLen - 1), Math.abs(firstKernel), Math.abs(lastKernel));
+    const table = new Float64Array(2 * (maxAbs + 1));
+    for (let m = 0; m <= maxAbs; m++) chirpAt(m, M, sign, table, m);
+    const chirp = (m: number, out: Float64Array, j: number): void => {
+      const a = 2 * Math.abs(m);
+      out[2 * j] = table[a];
+      out[2 * j + 1] = table[a + 1];
+    };
     this.cin = new Float64Array(2 * inLen);
-    for (let t = 0; t < inLen; t++) chirpAt(inStart + t, M, sign, this.cin, t);
+    for (let t = 0; t < inLen; t++) chirp(inStart + t, this.cin, t);
     this.cout = new Float64Array(2 * outLen);
-    for (let s = 0; s < outLen; s++) chirpAt(outStart + s, M, sign, this.cout, s);
+    for (let s = 0; s < outLen; s++) chirp(outStart + s, this.cout, s);
     // G_j = DFT_L(g_j) / L, g_j[u] = conj(c[outStart - inStart - j·B - (B - 1) + u]), u < B + outLen - 1.
     const kernelFft = new MixedFFT(L);
     const G = new Float64Array(2 * L * blocks);
@@ -112,7 +124,7 @@ export class ChirpZoom {
       g.fill(0);
       const m0 = outStart - inStart - j * B - (B - 1);
       for (let u = 0; u < width; u++) {
-        chirpAt(m0 + u, M, sign, one, 0);
+        chirp(m0 + u, one, 0);
         g[2 * u] = one[0];
         g[2 * u + 1] = -one[1];
       }
