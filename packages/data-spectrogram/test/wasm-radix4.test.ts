@@ -53,6 +53,21 @@ describe('WasmRadix4FFT', () => {
 });
 
 describe('ChirpZoom', () => {
+  it('reads its own WebAssembly input arrays with the bits of the JavaScript input product', () => {
+    const [M, outStart, outLen, lanes] = [3001, -512, 1025, 3];
+    const B = 4096 - outLen + 1;
+    const zoom = new ChirpZoom(M, -1, 0, M, outStart, outLen, { L: 4096, B, blocks: Math.ceil(M / B), cost: 0 }, lanes);
+    const { re, im } = zoom.inputs!;
+    re.set(floatSignal(M * lanes, 11));
+    im.set(floatSignal(M * lanes, 12));
+    const viaWasm = new Float64Array(2 * outLen * lanes);
+    zoom.run(re, im, viaWasm, lanes);
+    const viaJs = new Float64Array(2 * outLen * lanes);
+    zoom.run(Float64Array.from(re), Float64Array.from(im), viaJs, lanes);
+    expect(viaWasm).toEqual(viaJs);
+  });
+
+
   function naive(M: number, re: Float64Array, im: Float64Array, outStart: number, outLen: number): Float64Array {
     const out = new Float64Array(2 * outLen);
     for (let s = 0; s < outLen; s++) {

@@ -75,6 +75,8 @@ export class ChirpZoom {
   private readonly B: number;
   private readonly blocks: number;
   private readonly cin: Float64Array; // chirp of each input index
+  /** Input arrays in the WebAssembly memory (lanes × inLen each), for callers that can fill them directly; else null. */
+  readonly inputs: { re: Float64Array; im: Float64Array } | null;
   private readonly cout: Float64Array; // chirp of each output index
   private readonly G: Float64Array; // blocks × L complex: kernel spectra, 1/L folded in
   private readonly fft: BatchedFFT; // L points × lanes, interleaved
@@ -109,8 +111,8 @@ export class ChirpZoom {
       out[2 * j] = table[a];
       out[2 * j + 1] = table[a + 1];
     };
-    this.cin = new Float64Array(2 * inLen);
-    for (let t = 0; t < inLen; t++) chirp(inStart + t, this.cin, t);
+    const cin = new Float64Array(2 * inLen);
+    for (let t = 0; t < inLen; t++) chirp(inStart + t, cin, t);
     this.cout = new Float64Array(2 * outLen);
     for (let s = 0; s < outLen; s++) chirp(outStart + s, this.cout, s);
     // G_j = DFT_L(g_j) / L, g_j[u] = conj(c[outStart - inStart - j·B - (B - 1) + u]), u < B + outLen - 1.
@@ -134,10 +136,14 @@ export class ChirpZoom {
     }
     // Same bits either way (wasm-radix4.ts); the buffers live in the WebAssembly memory when it is used.
     if (WasmRadix4FFT.supports(L)) {
-      const wasm = new WasmRadix4FFT(L, lanes, [2 * L * lanes, 2 * L * lanes, 2 * L * lanes, 2 * L * blocks]);
+      const n = 2 * L * lanes;
+      const wasm = new WasmRadix4FFT(L, lanes, [n, n, n, 2 * L * blocks, 2 * inLen, lanes * inLen, lanes * inLen]);
       this.wasm = wasm;
       this.fft = wasm;
-      [this.buf, this.spec, this.acc, this.G] = wasm.buffers;
+      let re: Float64Array;
+      let im: Float64Array;
+      [this.buf, this.spec, this.acc, this.G, this.cin, re, im] = wasm.buffers;
+      this.inputs = { re, im };
     } else {
       this.wasm = null;
       this.fft = new MixedFFT(L, lanes);
@@ -145,8 +151,28 @@ export class ChirpZoom {
       this.spec = new Float64Array(2 * L * lanes);
       this.acc = new Float64Array(2 * L * lanes);
       this.G = new Float64Array(2 * L * blocks);
+      this.cin = new Float64Array(2 * inLen);
+      this.inputs = null;
     }
+    this.cin.set(cin);
     this.G.set(G);
+  }
+
+  /** buf[i·lanes + ℓ] = (re + i·im)[ℓ·inLen + t0 + i] · cin[t0 + i] in JavaScript, i < n, ℓ < count. */
+  private chirpIn(re: Float64Array, im: Float64Array, t0: number, n: number, count: number): void {
+    const { inLen, lanes, cin, buf } = this;
+    const stride = 2 * lanes;
+    for (let l = 0; l < count; l++) {
+      const src = l * inLen + t0;
+      for (let i = 0, c = 2 * t0, o = 2 * l; i < n; i++, c += 2, o += stride) {
+        const ar = re[src + i];
+        const ai = im[src + i];
+        const cr = cin[c];
+        const ci = cin[c + 1];
+        buf[o] = ar * cr - ai * ci;
+        buf[o + 1] = ar * ci + ai * cr;
+      }
+    }
   }
 
   /** acc (+)= conj(spec · G_j) in JavaScript, the kernel spectrum loaded once per point for every lane. */
@@ -192,17 +218,8 @@ export class ChirpZoom {
     for (let j = 0; j < blocks; j++) {
       const t0 = j * B;
       const n = Math.min(B, inLen - t0);
-      for (let l = 0; l < count; l++) {
-        const src = l * inLen + t0;
-        for (let i = 0, c = 2 * t0, o = 2 * l; i < n; i++, c += 2, o += stride) {
-          const ar = re[src + i];
-          const ai = im[src + i];
-          const cr = cin[c];
-          const ci = cin[c + 1];
-          buf[o] = ar * cr - ai * ci;
-          buf[o + 1] = ar * ci + ai * cr;
-        }
-      }
+      if (this.wasm && re === this.inputs!.re && im === this.inputs!.im) this.wasm.chirpIn(re, im, t0, inLen, cin, buf, n);
+      else this.chirpIn(re, im, t0, n, count);
       // Points [n, L) must be zero: [B, L) always are; a short last block leaves stale [n, B).
       if (n < B) buf.fill(0, n * stride, B * stride);
       this.fft.transform(buf, spec);

@@ -76,8 +76,10 @@ export class PairResampler {
     this.nyqFactor = m % 2 === 0 ? (num < N ? 2 : N < num ? 0.5 : 1) : 1;
     this.invNum = 1 / num;
     this.fac = num / N; // scipy: y *= (float(num) / float(Nx))
-    this.inRe = new Float64Array(N * lanes);
-    this.inIm = new Float64Array(N * lanes);
+    // Filled straight into the forward plan's own input arrays when it has them (chirp-z: no copy).
+    const inputs = this.identity ? null : this.fwd.inputs;
+    this.inRe = inputs?.re ?? new Float64Array(N * lanes);
+    this.inIm = inputs?.im ?? new Float64Array(N * lanes);
     this.out = new Float64Array(2 * num * lanes);
   }
 

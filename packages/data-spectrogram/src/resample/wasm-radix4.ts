@@ -13,7 +13,7 @@
  * Stockham stage, byte offsets into the instance's memory, r = complex values per inner loop.
  */
 
-import { BLOCK, br, brIf, compileKernels, END, F64X2, get, i32, I32, instantiate, LOOP, range, set, V128, type Kernel, type WasmModule } from '../wasm/assembler.ts';
+import { BLOCK, br, brIf, compileKernels, END, F64, F64X2, get, i32, I32, instantiate, LOOP, range, set, V128, type Kernel, type WasmModule } from '../wasm/assembler.ts';
 
 const [ADD32, MUL32, SHL32, GE_U32] = [I32.add, I32.mul, I32.shl, I32.geU];
 const [load, store, shuffle] = [V128.load, V128.store, V128.shuffle];
@@ -121,9 +121,49 @@ function macConjBody(): number[] {
   return body;
 }
 
+/**
+ * chirpIn(re, im, chirp, buf, n, lanes, laneStride): buf[i·lanes + ℓ] = (re + i·im)[ℓ·laneStride + i] · chirp[i]
+ * for i < n, ℓ < lanes (the chirp-z's input product, chirp.ts); re, im and laneStride in float64s, the
+ * rest complex. Same rounding as re·cr − im·ci, re·ci + im·cr.
+ */
+function chirpInBody(): number[] {
+  const [RE, IM, CH, BUF, N, LANES, LSTRIDE] = [0, 1, 2, 3, 4, 5, 6];
+  const [I, LANE, SRC, DST] = [7, 8, 9, 10];
+  const [CV, CX] = [11, 12];
+  return [
+    ...i32(0), ...set(LANE),
+    ...BLOCK,
+    ...LOOP,
+    ...get(LANE), ...get(LANES), ...GE_U32, ...brIf(1),
+    ...get(LANE), ...get(LSTRIDE), ...MUL32, ...i32(3), ...SHL32, ...set(SRC), // byte offset of the lane in re/im
+    ...get(BUF), ...get(LANE), ...i32(4), ...SHL32, ...ADD32, ...set(DST),
+    ...i32(0), ...set(I),
+    ...BLOCK,
+    ...LOOP,
+    ...get(I), ...get(N), ...GE_U32, ...brIf(1),
+    ...get(CH), ...get(I), ...i32(4), ...SHL32, ...ADD32, ...load(), ...set(CV),
+    ...get(CV), ...get(CV), ...SWAP, ...f64x2Const(-1, 1), ...F64X2_MUL, ...set(CX),
+    ...get(DST),
+    ...get(RE), ...get(SRC), ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CV), ...F64X2_MUL,
+    ...get(IM), ...get(SRC), ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CX), ...F64X2_MUL,
+    ...F64X2_ADD, ...store(),
+    ...get(SRC), ...i32(8), ...ADD32, ...set(SRC),
+    ...get(DST), ...get(LANES), ...i32(4), ...SHL32, ...ADD32, ...set(DST),
+    ...get(I), ...i32(1), ...ADD32, ...set(I),
+    ...br(0),
+    ...END,
+    ...END,
+    ...get(LANE), ...i32(1), ...ADD32, ...set(LANE),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+}
+
 const KERNELS: Kernel[] = [
   { name: 'stage4', params: 5, locals: { i32: 8, v128: 14 }, body: stage4Body() },
   { name: 'macConj', params: 5, locals: { i32: 4, v128: 3 }, body: macConjBody() },
+  { name: 'chirpIn', params: 7, locals: { i32: 4, v128: 2 }, body: chirpInBody() },
 ];
 
 let compiled: WasmModule | null | undefined;
@@ -143,6 +183,7 @@ export class WasmRadix4FFT {
   readonly buffers: Float64Array[];
   private readonly stage4: (x: number, y: number, tw: number, Ls: number, r: number) => void;
   private readonly mac: (spec: number, g: number, acc: number, L: number, lanes: number) => void;
+  private readonly chirp: (re: number, im: number, chirp: number, buf: number, n: number, lanes: number, laneStride: number) => void;
   private readonly stages: { Ls: number; r: number; tw: number }[];
   private readonly work: [number, number];
 
@@ -179,6 +220,7 @@ export class WasmRadix4FFT {
     const { memory, exports } = instantiate(kernelModule()!, tableBytes + 2 * bufferBytes + userBytes);
     this.stage4 = exports.stage4 as WasmRadix4FFT['stage4'];
     this.mac = exports.macConj as WasmRadix4FFT['mac'];
+    this.chirp = exports.chirpIn as WasmRadix4FFT['chirp'];
     let offset = 0;
     this.stages = tables.map((t) => {
       new Float64Array(memory.buffer, offset, t.values.length).set(t.values);
@@ -193,6 +235,14 @@ export class WasmRadix4FFT {
       this.buffers.push(new Float64Array(memory.buffer, offset, length));
       offset += 16 * Math.ceil(length / 2);
     }
+  }
+
+  /**
+   * buf[i·batch + ℓ] = (re[ℓ·laneStride + start + i] + i·im[…]) · chirp[start + i], i < n, ℓ < batch (complex
+   * buf and chirp, real re and im); all from `buffers`.
+   */
+  chirpIn(re: Float64Array, im: Float64Array, start: number, laneStride: number, chirp: Float64Array, buf: Float64Array, n: number): void {
+    this.chirp(re.byteOffset + 8 * start, im.byteOffset + 8 * start, chirp.byteOffset + 16 * start, buf.byteOffset, n, this.batch, laneStride);
   }
 
   /** acc[u·batch + ℓ] += conj(spec[u·batch + ℓ] · g[gStart/2 + u]), u < n, complex; all three from `buffers`. */

@@ -137,6 +137,14 @@ export class ZoomPlan {
   }
 
   /**
+   * Input arrays (lanes × inLen, real and imaginary parts) that `run` reads fastest — the chirp-z's, in its
+   * WebAssembly memory — or null: then any arrays will do.
+   */
+  get inputs(): { re: Float64Array; im: Float64Array } | null {
+    return this.chirp?.inputs ?? null;
+  }
+
+  /**
    * out[2s], out[2s+1] = the zoomed DFT of the complex input (re[t], im[t]), t < inLen, for `count` ≤
    * lanes inputs: lane ℓ reads re/im from ℓ·inLen and writes out from 2·ℓ·outLen. Inputs are not modified.
    */

@@ -67,7 +67,11 @@ export const V128 = {
   store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
   shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
 };
+export const F64 = {
+  load: (offset = 0) => [0x2b, 3, ...uleb(offset)], // align 8
+};
 export const F64X2 = {
+  splat: [0xfd, ...uleb(0x14)],
   add: [0xfd, ...uleb(0xf0)],
   sub: [0xfd, ...uleb(0xf1)],
   mul: [0xfd, ...uleb(0xf2)],
