@@ -81,7 +81,11 @@ function unfilter(raw: Uint8Array, out: Uint8Array, width: number, height: numbe
         averageRow(raw, src, out, row, width);
         break;
       case 4:
-        paethRow(raw, src, out, row, width);
+        // Two Paeth rows in a row are undone together (see paethRowPair).
+        if (y + 1 < height && raw[(y + 1) * (width + 1)] === 4) {
+          paethRowPair(raw, src, out, row, width);
+          y++;
+        } else paethRow(raw, src, out, row, width);
         break;
       default:
         throw new Error(`unknown row filter ${filter} in row ${y}`);
@@ -119,6 +123,40 @@ function averageRow(raw: Uint8Array, src: number, out: Uint8Array, row: number, 
   for (let x = 1; x < width; x++) {
     left = (raw[src + x] + ((left + out[up + x]) >> 1)) & 0xff;
     out[row + x] = left;
+  }
+}
+
+/**
+ * Two consecutive Paeth rows at once. Each pixel waits for its left neighbour, so one row is a chain of
+ * dependent steps and the processor idles between them; the second row's pixel x needs only the first
+ * row's pixel x (just computed, still in a register) and its own left neighbour, so interleaving the two
+ * rows runs two independent chains side by side — about twice as many pixels per step.
+ */
+function paethRowPair(raw: Uint8Array, src: number, out: Uint8Array, row: number, width: number): void {
+  const up = row - width;
+  const src1 = src + width + 1;
+  const row1 = row + width;
+  let c0 = out[up];
+  let a0 = (raw[src] + c0) & 0xff;
+  out[row] = a0;
+  let c1 = a0; // the second row's upper-left is the first row's pixel
+  let a1 = (raw[src1] + a0) & 0xff;
+  out[row1] = a1;
+  for (let x = 1; x < width; x++) {
+    const b0 = out[up + x];
+    const pa0 = Math.abs(b0 - c0);
+    const pb0 = Math.abs(a0 - c0);
+    const pc0 = Math.abs(a0 + b0 - 2 * c0);
+    a0 = (raw[src + x] + (pa0 <= pb0 && pa0 <= pc0 ? a0 : pb0 <= pc0 ? b0 : c0)) & 0xff;
+    out[row + x] = a0;
+    c0 = b0;
+    const b1 = a0;
+    const pa1 = Math.abs(b1 - c1);
+    const pb1 = Math.abs(a1 - c1);
+    const pc1 = Math.abs(a1 + b1 - 2 * c1);
+    a1 = (raw[src1 + x] + (pa1 <= pb1 && pa1 <= pc1 ? a1 : pb1 <= pc1 ? b1 : c1)) & 0xff;
+    out[row1 + x] = a1;
+    c1 = b1;
   }
 }
 
