@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { SpectrogramParams } from './params.ts';
-import { writeFileReport } from './steps/file-report.ts';
+import type { SongFile } from './match/matcher.ts';
+import { writeFileReport, type FileOutcome } from './steps/file-report.ts';
 import { listSongFiles } from './steps/list-song-files.ts';
-import { matchSongFiles } from './steps/match-song-files.ts';
-import { writeSongs } from './steps/write-songs.ts';
+import { matchSongFiles, type MatchOutcome } from './steps/match-song-files.ts';
+import { startSpectrogramWorkers, writeSongs, type SongsWritten } from './steps/write-songs.ts';
 import { writeTextSet } from './steps/write-text-set.ts';
 
 export interface SpectrogramStageOptions extends SpectrogramParams {
@@ -52,22 +53,33 @@ export async function buildMergedDataset(options: SpectrogramStageOptions): Prom
   const reportFile = path.join(outDir, 'report.csv');
   const log = (line: string) => options.showProgress !== false && process.stderr.write(`${line}\n`);
 
-  const { files, unparsable } = await listSongFiles(options.src, options.filePattern);
-  log(`${files.length + unparsable.length} spectrogram files in ${options.src}`);
+  // Started first: the threads load while the files are listed and matched (see startSpectrogramWorkers).
+  const pool = startSpectrogramWorkers(options.workers);
+  let listed: { files: SongFile[]; unparsable: FileOutcome[] };
+  let match: MatchOutcome;
+  let songs: SongsWritten;
+  try {
+    listed = await listSongFiles(options.src, options.filePattern);
+    log(`${listed.files.length + listed.unparsable.length} spectrogram files in ${options.src}`);
 
-  const match = await matchSongFiles(files, options.tracksFile, { yearsBefore: options.yearsBefore, yearsAfter: options.yearsAfter });
+    match = await matchSongFiles(listed.files, options.tracksFile, { yearsBefore: options.yearsBefore, yearsAfter: options.yearsAfter });
+    const found = listed.files.length - match.duplicates;
+    log(`${match.matched.length} of ${found} songs matched to Spotify (${((100 * match.matched.length) / Math.max(1, found)).toFixed(1)}%)`);
+
+    songs = await writeSongs(match.matched, {
+      src: options.src,
+      songsFile,
+      width: options.width,
+      height: options.height,
+      pool,
+      batchRows: options.batchRows ?? 16,
+      showProgress: options.showProgress !== false,
+    });
+  } finally {
+    await pool.close();
+  }
+  const { files, unparsable } = listed;
   const distinct = files.length - match.duplicates;
-  log(`${match.matched.length} of ${distinct} songs matched to Spotify (${((100 * match.matched.length) / Math.max(1, distinct)).toFixed(1)}%)`);
-
-  const songs = await writeSongs(match.matched, {
-    src: options.src,
-    songsFile,
-    width: options.width,
-    height: options.height,
-    workers: options.workers,
-    batchRows: options.batchRows ?? 16,
-    showProgress: options.showProgress !== false,
-  });
   const textRows = await writeTextSet(options.tracksFile, textFile, match.merged, match.matched.length);
   await writeFileReport(reportFile, [...unparsable, ...match.outcomes, ...songs.outcomes]);
 

@@ -1,5 +1,5 @@
 import { isMainThread } from 'node:worker_threads';
-import { serveTasks } from '@hitcast/core';
+import { serveTasks } from '@hitcast/core/worker-pool';
 import { decodeGrayPng } from './png.ts';
 import { downsampleSpectrogram } from './resample/index.ts';
 

@@ -14,7 +14,8 @@ export interface WriteSongsOptions {
   songsFile: string;
   width: number;
   height: number;
-  workers: number;
+  /** The decoding and resampling threads (startSpectrogramWorkers); the caller closes them. */
+  pool: SpectrogramWorkers;
   /** Rows per record batch (each row is width × height bytes). */
   batchRows: number;
   showProgress: boolean;
@@ -27,6 +28,16 @@ export interface SongsWritten {
   songs: number;
   /** One per matched file: matched, or decode-error. */
   outcomes: FileOutcome[];
+}
+
+export type SpectrogramWorkers = WorkerPool<SpectrogramTask, SpectrogramResult>;
+
+/**
+ * The worker threads that decode and resample. They take about a second to load (TypeScript through tsx),
+ * so the stage starts them first and that second overlaps listing and matching.
+ */
+export function startSpectrogramWorkers(workers: number): SpectrogramWorkers {
+  return new WorkerPool<SpectrogramTask, SpectrogramResult>(new URL('../spectrogram-worker.ts', import.meta.url), workers);
 }
 
 interface LoadedSong {
@@ -43,7 +54,7 @@ interface LoadedSong {
 export async function writeSongs(matched: MatchedFile[], options: WriteSongsOptions): Promise<SongsWritten> {
   const { width, height } = options;
   const previous = await PreviousSongs.open(options.songsFile, width, height);
-  const pool = new WorkerPool<SpectrogramTask, SpectrogramResult>(new URL('../spectrogram-worker.ts', import.meta.url), options.workers);
+  const pool = options.pool;
   const progress = new Progress({ label: 'spectrograms', total: matched.length, unit: 'songs', enabled: options.showProgress });
   const written: SongsWritten = { reused: 0, resampled: 0, decodeFailures: 0, songs: 0, outcomes: [] };
   const schema = artifactSchema(songsSpec(width, height), {
@@ -88,7 +99,7 @@ export async function writeSongs(matched: MatchedFile[], options: WriteSongsOpti
 
   async function* batches(): AsyncGenerator<RecordBatch> {
     const window: Promise<LoadedSong | { item: MatchedFile; error: string }>[] = [];
-    const lookahead = Math.max(2, options.workers * 2);
+    const lookahead = Math.max(2, pool.size * 2);
     let next = 0;
     let rows: LoadedSong[] = [];
     while (next < matched.length || window.length) {
@@ -113,7 +124,6 @@ export async function writeSongs(matched: MatchedFile[], options: WriteSongsOpti
   try {
     await writeArtifact(options.songsFile, schema, batches());
   } finally {
-    await pool.close();
     await previous.close();
   }
   progress.finish(`${written.reused} reused, ${written.resampled} resampled, ${written.decodeFailures} unreadable`);
