@@ -30,7 +30,8 @@ const [W1, W1X, W2, W2X, W3, W3X, A0, A1, A2, A3, T0, T1, T2, T3] = range(13, 14
 /** a·w for a complex in local `a`, twiddle w = (wr, wi) and wx = (−wi, wr): re·w + im·wx. */
 const cmul = (a: number, w: number, wx: number) => [...get(a), ...get(a), ...SPLAT_RE, ...get(w), ...F64X2_MUL, ...get(a), ...get(a), ...SPLAT_IM, ...get(wx), ...F64X2_MUL, ...F64X2_ADD];
 
-function stage4Body(): number[] {
+/** One radix-4 stage; without twiddles for the first stage (Ls = 1, all twiddles 1), as mixed.ts's f1 = 0. */
+function stage4Body(twiddles: boolean): number[] {
   const inner = [
     ...BLOCK,
     ...LOOP,
@@ -40,7 +41,7 @@ function stage4Body(): number[] {
     // a_c = x_c · w_c
     ...[A1, A2, A3].flatMap((a, c) => [
       ...get(P), ...get(RB), ...i32(c + 1), ...MUL32, ...ADD32, ...load(), ...set(a),
-      ...cmul(a, [W1, W2, W3][c], [W1X, W2X, W3X][c]), ...set(a),
+      ...(twiddles ? [...cmul(a, [W1, W2, W3][c], [W1X, W2X, W3X][c]), ...set(a)] : []),
     ]),
     ...get(A0), ...get(A2), ...F64X2_ADD, ...set(T0),
     ...get(A0), ...get(A2), ...F64X2_SUB, ...set(T1),
@@ -161,7 +162,8 @@ function chirpInBody(): number[] {
 }
 
 const KERNELS: Kernel[] = [
-  { name: 'stage4', params: 5, locals: { i32: 8, v128: 14 }, body: stage4Body() },
+  { name: 'stage4', params: 5, locals: { i32: 8, v128: 14 }, body: stage4Body(true) },
+  { name: 'stage4First', params: 5, locals: { i32: 8, v128: 14 }, body: stage4Body(false) },
   { name: 'macConj', params: 5, locals: { i32: 4, v128: 3 }, body: macConjBody() },
   { name: 'chirpIn', params: 7, locals: { i32: 4, v128: 2 }, body: chirpInBody() },
 ];
@@ -182,6 +184,7 @@ function kernelModule(): WasmModule | null {
 export class WasmRadix4FFT {
   readonly buffers: Float64Array[];
   private readonly stage4: (x: number, y: number, tw: number, Ls: number, r: number) => void;
+  private readonly stage4First: WasmRadix4FFT['stage4'];
   private readonly mac: (spec: number, g: number, acc: number, L: number, lanes: number) => void;
   private readonly chirp: (re: number, im: number, chirp: number, buf: number, n: number, lanes: number, laneStride: number) => void;
   private readonly stages: { Ls: number; r: number; tw: number }[];
@@ -219,6 +222,7 @@ export class WasmRadix4FFT {
     const userBytes = bufferLengths.reduce((s, n) => s + 16 * Math.ceil(n / 2), 0); // 16-byte aligned
     const { memory, exports } = instantiate(kernelModule()!, tableBytes + 2 * bufferBytes + userBytes);
     this.stage4 = exports.stage4 as WasmRadix4FFT['stage4'];
+    this.stage4First = exports.stage4First as WasmRadix4FFT['stage4'];
     this.mac = exports.macConj as WasmRadix4FFT['mac'];
     this.chirp = exports.chirpIn as WasmRadix4FFT['chirp'];
     let offset = 0;
@@ -258,7 +262,7 @@ export class WasmRadix4FFT {
       const remaining = stages.length - 1 - s;
       const to = remaining === 0 ? dst.byteOffset : this.work[remaining % 2];
       const st = stages[s];
-      this.stage4(from, to, st.tw, st.Ls, st.r);
+      (s === 0 ? this.stage4First : this.stage4)(from, to, st.tw, st.Ls, st.r);
       from = to;
     }
   }
