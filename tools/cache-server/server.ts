@@ -3,10 +3,15 @@
  * and NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN), for tests and a local demo of sharing task results
  * between clones. A team's shared cache should run an existing server built for that (see README.md).
  *
- *   GET /v1/cache/{hash}   200 + the stored tar | 404 miss | 401 no or unknown token
+ *   GET /v1/cache/{hash}   200 + the stored tar | 404 miss, or a token the server does not know | 401 no token
  *   PUT /v1/cache/{hash}   200 stored | 409 an entry exists (entries are never overwritten) |
- *                          403 read-only token | 401 no or unknown token | 411 no Content-Length |
+ *                          403 read-only or unknown token | 401 no token | 411 no Content-Length |
  *                          413 larger than the limit | 400 a body shorter than its Content-Length
+ *
+ * Nx 24's client fails the whole run on any answer to a GET but 200 and 404, and on a 401 to a PUT; a
+ * 403 to a PUT it reports as a warning and goes on. So an unknown token (a typo, a rotated secret) reads
+ * as a miss and writes as a refusal: the build runs from its local cache, Nx warns, the server logs it,
+ * and nothing is read or written. A client sending no token at all gets the 401 it should be loud about.
  *
  * Entries are files `<dir>/<hash>`, written to a temporary file and linked into place, so a reader never
  * sees half an entry and two writers of one hash cannot both win. Never-overwritten entries and read-only
@@ -63,7 +68,15 @@ export async function startCacheServer(options: CacheServerOptions): Promise<Run
     const hash = match[1];
     if (!HASH.test(hash)) return reply(response, 400, 'bad hash');
     const access = accessOf(request.headers.authorization, options);
-    if (access === 'none') return reply(response, 401, 'missing or unknown token');
+    if (access === 'missing') return reply(response, 401, 'no token: set NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN');
+    // Not part of Nx's protocol: lets tools/nx/remote-cache-check.mjs tell a user what their token may do.
+    response.setHeader('x-hitcast-cache-access', access === 'write' ? 'read-write' : access === 'read' ? 'read-only' : 'none');
+    if (access === 'unknown') {
+      log(`${request.method} ${hash}: unknown token`);
+      if (request.method === 'GET') return reply(response, 404, 'not found');
+      request.resume();
+      return reply(response, 403, 'unknown token');
+    }
     const file = path.join(options.dir, hash);
 
     if (request.method === 'GET') {
@@ -115,12 +128,12 @@ export async function startCacheServer(options: CacheServerOptions): Promise<Run
   return { url: `http://127.0.0.1:${port}`, port, close: () => closeServer(server) };
 }
 
-function accessOf(header: string | undefined, options: CacheServerOptions): 'write' | 'read' | 'none' {
+function accessOf(header: string | undefined, options: CacheServerOptions): 'write' | 'read' | 'unknown' | 'missing' {
   const token = /^Bearer (.+)$/.exec(header ?? '')?.[1];
-  if (!token) return 'none';
+  if (!token) return 'missing';
   if (same(token, options.token)) return 'write';
   if (options.readOnlyToken !== undefined && same(token, options.readOnlyToken)) return 'read';
-  return 'none';
+  return 'unknown';
 }
 
 /** Constant-time comparison: the time to refuse a token says nothing about how much of it was right. */
@@ -132,7 +145,8 @@ function same(a: string, b: string): boolean {
 const exists = (file: string) => fs.access(file).then(() => true, () => false);
 
 function reply(response: ServerResponse, status: number, message: string): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  // Exactly text/plain: Nx's client refuses a 401 with any other content type as a misconfigured endpoint.
+  response.writeHead(status, { 'content-type': 'text/plain' });
   response.end(`${message}\n`);
 }
 

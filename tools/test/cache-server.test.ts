@@ -41,14 +41,17 @@ describe('remote cache server (Nx self-hosted protocol)', () => {
     expect((await call('GET', '1234567890', 'rw-secret')).body.equals(bytes)).toBe(true);
   });
 
-  it('lets a read-only token read but not write (403), and refuses missing or unknown tokens (401)', async () => {
+  it('lets a read-only token read but not write (403); an unknown token reads nothing (404) and writes nothing (403); no token is a 401', async () => {
     await call('PUT', '555', 'rw-secret', Buffer.from('entry'));
     expect((await call('GET', '555', 'ro-secret')).body.toString()).toBe('entry');
     expect((await call('PUT', '556', 'ro-secret', Buffer.from('x'))).status).toBe(403);
     expect((await call('GET', '556', 'rw-secret')).status).toBe(404);
     expect((await call('GET', '555')).status).toBe(401);
-    expect((await call('GET', '555', 'rw-secreT')).status).toBe(401);
-    expect((await call('PUT', '557', 'wrong', Buffer.from('x'))).status).toBe(401);
+    expect((await call('GET', '555', 'rw-secreT')).status).toBe(404);
+    expect((await call('GET', '555', 'rw-secreT')).body.toString()).not.toContain('entry');
+    expect((await call('PUT', '557', 'wrong', Buffer.from('x'))).status).toBe(403);
+    expect((await call('PUT', '557', undefined, Buffer.from('x'))).status).toBe(401);
+    expect((await call('GET', '557', 'rw-secret')).status).toBe(404);
   });
 
   it('refuses hashes that could name another file', async () => {

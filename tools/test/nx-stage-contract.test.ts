@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendLine, copyWorkspace, editJson, runNx, runTarget } from './nx-workspace.ts';
+import { appendLine, copyWorkspace, editJson, makeModelsTiny, runNx, runTarget } from './nx-workspace.ts';
 
 const json = (root: string, file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
 const ALL = ['data-spectrogram:build', 'data-spotify:build', 'eval:report', 'model-cnn:train', 'model-fusion:train', 'model-text:train'];
@@ -15,10 +15,7 @@ const ALL = ['data-spectrogram:build', 'data-spotify:build', 'eval:report', 'mod
 describe('the cache keys of the pipeline stages', () => {
   it('re-run exactly the stages whose code, result-changing parameters, data, upstream artifacts or backend changed', { timeout: 600_000 }, () => {
     const root = copyWorkspace();
-    editJson(path.join(root, 'packages/model-cnn/params.json'), { epochs: 1, inputHeight: 16, inputWidth: 64 });
-    editJson(path.join(root, 'packages/model-text/params.json'), { pretrainEpochs: 1, pretrainMaxRows: 400, naiveEpochs: 1, vocabSize: 400, dModel: 16, heads: 2, layers: 1, ffDim: 16 });
-    editJson(path.join(root, 'packages/model-fusion/params.json'), { epochs: 1 });
-    editJson(path.join(root, 'packages/eval/params.json'), { bootstrapResamples: 200 });
+    makeModelsTiny(root);
 
     expect(runTarget(root, 'report').ran).toEqual(ALL);
     expect(runTarget(root, 'report')).toMatchObject({ ran: [], cached: ALL });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,8 @@ export interface NxRun {
   cached: string[];
   /** What Nx printed (colours removed). */
   output: string;
+  /** Each task's cache status as Nx recorded it: cache-miss, local-cache-hit, remote-cache-hit, … */
+  status: Record<string, string>;
 }
 
 /**
@@ -44,23 +46,36 @@ export interface NxRun {
  * reads which tasks ran and which were cache hits from Nx's own record of the run (`.nx/cache/run.json`).
  */
 export function runNx(root: string, args: string[], env: Record<string, string> = {}): NxRun {
-  const raw = execFileSync(process.execPath, [path.join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args], {
+  const result = spawnSync(process.execPath, [path.join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args], {
     cwd: root,
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 2 ** 20,
   });
+  // stdout and stderr both: Nx prints its remote-cache warnings on stderr.
+  const raw = `${result.stdout}${result.stderr}`;
+  if (result.status !== 0) throw new Error(`nx ${args.join(' ')} exited with ${result.status ?? result.signal}:\n${raw.slice(-4000)}`);
   const run = JSON.parse(readFileSync(path.join(root, '.nx', 'cache', 'run.json'), 'utf8')) as { tasks: { taskId: string; cacheStatus: string }[] };
   return {
     ran: run.tasks.filter((t) => t.cacheStatus === 'cache-miss').map((t) => t.taskId).sort(),
     cached: run.tasks.filter((t) => t.cacheStatus !== 'cache-miss').map((t) => t.taskId).sort(),
     output: raw.replace(/\x1b\[[0-9;]*m/g, ''),
+    status: Object.fromEntries(run.tasks.map((t) => [t.taskId, t.cacheStatus])),
   };
 }
 
 /** `nx run-many -t TARGET`. */
 export function runTarget(root: string, target: string, env: Record<string, string> = {}): NxRun {
   return runNx(root, ['run-many', '-t', target], env);
+}
+
+/** One epoch of tiny models and a short bootstrap: for tests of which tasks run, not of what they learn. */
+export function makeModelsTiny(root: string): void {
+  editJson(path.join(root, 'packages/model-cnn/params.json'), { epochs: 1, inputHeight: 16, inputWidth: 64 });
+  editJson(path.join(root, 'packages/model-text/params.json'), { pretrainEpochs: 1, pretrainMaxRows: 400, naiveEpochs: 1, vocabSize: 400, dModel: 16, heads: 2, layers: 1, ffDim: 16 });
+  editJson(path.join(root, 'packages/model-fusion/params.json'), { epochs: 1 });
+  editJson(path.join(root, 'packages/eval/params.json'), { bootstrapResamples: 200 });
 }
 
 export function editJson(file: string, change: Record<string, unknown>): void {
