@@ -1,4 +1,4 @@
-import { checks, defineStage } from '@hitcast/core/stage';
+import { checks, DATA_ROOT_LAYOUT, defineStage } from '@hitcast/core/stage';
 import { SPECTROGRAM_DEFAULTS, type SpectrogramParams } from './params.ts';
 
 /** Stage data-spectrogram: spectrogram PNGs → the merged set (songs.arrow) and the text set (text.arrow). */
@@ -8,6 +8,7 @@ export const stage = defineStage<SpectrogramParams>({
     file: 'packages/data-spectrogram/params.json',
     defaults: SPECTROGRAM_DEFAULTS,
     speedOnly: ['workers'],
+    dataPaths: { src: DATA_ROOT_LAYOUT.spectrogramFolder },
     check: (p) => [
       ...checks.positiveInteger('width', p.width),
       ...checks.positiveInteger('height', p.height),

@@ -125,7 +125,7 @@ async function csvSize(csv: string): Promise<number> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new HitcastError(`${csv} does not exist`, {
-        fix: 'download it with `npx hitcast fetch spotify --dest DIR`, or use the sample datasets/spotify/tracks.csv',
+        fix: 'download it with `npx hitcast fetch spotify` (into $HITCAST_DATA/spotify, where this stage reads it when HITCAST_DATA is set), or unset HITCAST_DATA to use the sample datasets/spotify/tracks.csv',
       });
     }
     throw error;

@@ -51,6 +51,11 @@ export interface StageDefinition<P extends object> {
     speedOnly: readonly (keyof P & string)[];
     /** Problems a user can fix in the file (ranges, combinations), each a sentence; checked when read. */
     check?: (params: P) => string[];
+    /**
+     * Parameters that name data files, with their place under the data root (`HITCAST_DATA`, see
+     * data-root.ts): set, it replaces the committed sample these parameters name by default.
+     */
+    dataPaths?: Partial<Record<keyof P & string, string>>;
   };
   /** Upstream artifacts by name, with the paths the pipeline uses (CLI options override them). */
   inputs: Record<string, string>;

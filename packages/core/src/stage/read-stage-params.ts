@@ -1,5 +1,6 @@
 import { HitcastError } from '../errors.ts';
 import { readParams } from '../params.ts';
+import { applyDataRoot } from './data-root.ts';
 import type { StageDefinition } from './definition.ts';
 
 /**
@@ -8,7 +9,8 @@ import type { StageDefinition } from './definition.ts';
  * HitcastError naming the file and the fix before any work starts, not an error from deep inside tfjs.
  */
 export function readStageParams<P extends object>(definition: StageDefinition<P>, file: string | undefined, overrides: Partial<P> = {}): P {
-  const params = { ...(file ? readParams(file, definition.params.defaults) : { ...definition.params.defaults }), ...overrides };
+  const fromFile = applyDataRoot(file ? readParams(file, definition.params.defaults) : { ...definition.params.defaults }, definition.params.defaults, definition.params.dataPaths);
+  const params = { ...fromFile, ...overrides };
   const problems = definition.params.check?.(params) ?? [];
   if (problems.length > 0) {
     throw new HitcastError(`${file ?? `the default parameters of stage ${definition.name}`}: ${problems.join('; ')}`, {
