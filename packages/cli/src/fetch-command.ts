@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Argument, Command } from 'commander';
-import { HitcastError } from '@hitcast/core';
-import { DATA_ROOT_ENV, DATA_ROOT_LAYOUT, dataRoot } from '@hitcast/core/stage';
+import { HitcastError } from '@hitcast/core/errors';
+import { DATA_ROOT_ENV, DATA_ROOT_LAYOUT, dataRoot } from '@hitcast/core/stage/data-root';
 import { fetchKaggleDataset, KAGGLE_DATASETS } from '@hitcast/kaggle';
 
 /**
