@@ -32,9 +32,9 @@ export const ORIGINAL_BLOCKS: CnnBlock[] = [
 ];
 
 /**
- * The blocks to build: the original's, with its grouped (depthwise) convolutions replaced by full ones
- * unless `grouped` — on the wasm backend a full convolution runs on XNNPACK at ~25 GFLOP/s while the
- * depthwise gradients run in plain loops, so the "cheap" form is the slow one there.
+ * The blocks to build: the original's, with its grouped (depthwise) convolutions, or full ones in their
+ * place unless `grouped` (the default since the depthwise kernels and gradients run on XNNPACK: faster
+ * to train on wasm, see the package README).
  */
 export function cnnBlocks(grouped: boolean): CnnBlock[] {
   return ORIGINAL_BLOCKS.map((block) => ({ ...block, depthwise: grouped && block.depthwise }));

@@ -28,7 +28,7 @@ export const CNN_DEFAULTS: CnnParams = {
   epochs: 30,
   learningRate: 0.002,
   patience: 8,
-  groupedConvolutions: false,
+  groupedConvolutions: true,
   shards: 2,
   workers: 2,
   ...ORIGINAL_AUGMENTATION,
