@@ -46,7 +46,14 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--matmul", action="store_true", help="also print one thread's float32 matmul rate (1024^3)")
     args = ap.parse_args()
+    if args.matmul:
+        # The compute ceiling of one core, for comparison with wasm's (128-bit SIMD, no FMA).
+        torch.set_num_threads(1)
+        a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+        ms = median_ms(lambda: a @ b, 3, 15)
+        print(json.dumps({"matmul_gflops_one_thread": round(2 * 1024 ** 3 / ms / 1e6, 1)}), flush=True)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     for size in args.sizes.split(","):

@@ -115,19 +115,35 @@ async function profileStep(h: number, w: number) {
   model.dispose();
 }
 
+let torchMatMulGflops: number | undefined;
+
+/** One thread's float32 matMul rate on wasm (XNNPACK, 128-bit SIMD): the ceiling every kernel works under. */
+async function wasmMatMulGflops(): Promise<number> {
+  await selectBackend('wasm', { log: () => {} });
+  const [a, b] = [tf.randomNormal([1024, 1024]), tf.randomNormal([1024, 1024])];
+  const times = await timeSteps(15, 3, () => {
+    const c = tf.matMul(a, b);
+    c.dataSync(); // outside tidy: see shared measurements on tidy walking typed arrays
+    c.dispose();
+  });
+  tf.dispose([a, b]);
+  return (2 * 1024 ** 3) / median(times) / 1e6;
+}
+
 function torchRows(): Map<string, { train: number; infer: number }> {
   const out = new Map<string, { train: number; infer: number }>();
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   const script = path.join(root, 'tools/bench/torch_cnn_bench.py');
   if (flag('no-torch') || !existsSync('/usr/bin/python3')) return out;
-  const r = spawnSync('/usr/bin/python3', [script, '--sizes', sizes.map(([h, w]) => `${h}x${w}`).join(','), '--steps', String(steps), '--threads', '2'], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [script, '--sizes', sizes.map(([h, w]) => `${h}x${w}`).join(','), '--steps', String(steps), '--threads', '2', '--matmul'], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(`PyTorch reference skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
     return out;
   }
   for (const line of r.stdout.trim().split('\n')) {
     const j = JSON.parse(line);
-    out.set(j.size, { train: j.train_ms_per_sample, infer: j.infer_ms_per_sample });
+    if (j.matmul_gflops_one_thread) torchMatMulGflops = j.matmul_gflops_one_thread;
+    else out.set(j.size, { train: j.train_ms_per_sample, infer: j.infer_ms_per_sample });
   }
   return out;
 }
@@ -156,6 +172,7 @@ if (flag('profile')) {
   for (const [h, w] of sizes) await profileStep(h, w);
 }
 
+const wasmGflops = await wasmMatMulGflops();
 const torch = torchRows();
 for (const [size, t] of torch) rows.push({ size, backend: 'PyTorch 1.13 CPU, 2 threads', train: t.train, infer: t.infer, trainSpread: '' });
 console.log('\n| input | backend | train ms/sample (median; range) | infer ms/sample | train ÷ PyTorch | infer ÷ PyTorch | wasm heap |');
@@ -188,4 +205,6 @@ for (const [h, w] of sizes) {
     targets.push({ work: `CNN train ${h}×${w}, batch ${BATCH}: largest wasm heap of any thread, MiB`, hitcast: heap, referenceName: 'wasm32 limit', reference: 4096, goal: { max: 1.0 } });
   }
 }
+// Why the ratios sit where they do: the per-core compute ceilings, measured in this run.
+targets.push({ work: 'matMul 1024³ float32, one thread, GFLOP/s (the ceiling under every kernel)', hitcast: wasmGflops, referenceName: 'PyTorch (AVX2/FMA)', reference: torchMatMulGflops, note: noTorch });
 printTargets(targets);
