@@ -88,16 +88,22 @@ describe.skipIf(process.platform === 'win32')('fetchKaggleDataset with the fake 
     const box = makeSandbox();
     const dest = path.join(box.root, 'data', 'spectrograms');
     const result = await fetchKaggleDataset({ dataset: spectrograms, dest, env: box.env() });
-    expect(result).toEqual({ dest, files: 3, skipped: false });
+    expect(result).toEqual({ dest, files: 4, skipped: false });
     expect(box.invocations()).toEqual([expectedArgv(spectrograms.slug, dest)]);
     const marker = readMarker(dest);
+    // The archive's naming, <year>/<Artist>_-_<Title>.png, which the spectrogram stage's default pattern reads.
     expect(marker.files.map((f) => f.path)).toEqual([
-      'spectrograms/1960/Elvis Presley - Its Now Or Never.png',
-      'spectrograms/1960/Percy Faith - Theme From A Summer Place.png',
-      'spectrograms/1961/Bobby Lewis - Tossin And Turnin.png',
+      'spectrograms/1960/Elvis_Presley_-_Its_Now_Or_Never.png',
+      'spectrograms/1960/Percy_Faith_-_Theme_From_A_Summer_Place.png',
+      'spectrograms/1961/Ben_E._King_-_Stand_By_Me.png',
+      'spectrograms/1961/Bobby_Lewis_-_Tossin_And_Turnin.png',
     ]);
+    // The real format: an 8-bit grayscale PNG (IHDR bit depth 8, colour type 0), 256 rows high.
     const png = readFileSync(path.join(dest, marker.files[0]!.path));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(png.readUInt32BE(20)).toBe(256);
+    expect([png[24], png[25]]).toEqual([8, 0]);
   });
 
   it('skips a second call while the recorded files keep their sizes, and downloads again when one changed', async () => {
