@@ -115,25 +115,6 @@ export class ChirpZoom {
     for (let t = 0; t < inLen; t++) chirp(inStart + t, cin, t);
     this.cout = new Float64Array(2 * outLen);
     for (let s = 0; s < outLen; s++) chirp(outStart + s, this.cout, s);
-    // G_j = DFT_L(g_j) / L, g_j[u] = conj(c[outStart - inStart - j·B - (B - 1) + u]), u < B + outLen - 1.
-    const kernelFft = new MixedFFT(L);
-    const G = new Float64Array(2 * L * blocks);
-    const g = new Float64Array(2 * L);
-    const gs = new Float64Array(2 * L);
-    const width = B + outLen - 1;
-    const one = new Float64Array(2);
-    for (let j = 0; j < blocks; j++) {
-      g.fill(0);
-      const m0 = outStart - inStart - j * B - (B - 1);
-      for (let u = 0; u < width; u++) {
-        chirp(m0 + u, one, 0);
-        g[2 * u] = one[0];
-        g[2 * u + 1] = -one[1];
-      }
-      kernelFft.transform(g, gs);
-      const base = 2 * L * j;
-      for (let u = 0; u < 2 * L; u++) G[base + u] = gs[u] / L;
-    }
     // Same bits either way (wasm-radix4.ts); the buffers live in the WebAssembly memory when it is used.
     if (WasmRadix4FFT.supports(L)) {
       const n = 2 * L * lanes;
@@ -155,7 +136,31 @@ export class ChirpZoom {
       this.inputs = null;
     }
     this.cin.set(cin);
-    this.G.set(G);
+    // G_j = DFT_L(g_j) / L, g_j[u] = conj(c[outStart - inStart - j·B - (B - 1) + u]), u < B + outLen - 1:
+    // `lanes` kernel blocks per batched transform (per lane the same bits as one at a time).
+    const { buf, spec, G } = this;
+    const width = B + outLen - 1;
+    const stride = 2 * lanes;
+    for (let j0 = 0; j0 < blocks; j0 += lanes) {
+      buf.fill(0);
+      for (let l = 0; l < lanes && j0 + l < blocks; l++) {
+        const m0 = outStart - inStart - (j0 + l) * B - (B - 1);
+        for (let u = 0, o = 2 * l; u < width; u++, o += stride) {
+          const a = 2 * Math.abs(m0 + u);
+          buf[o] = table[a];
+          buf[o + 1] = -table[a + 1];
+        }
+      }
+      this.fft.transform(buf, spec);
+      for (let l = 0; l < lanes && j0 + l < blocks; l++) {
+        const base = 2 * L * (j0 + l);
+        for (let u = 0, o = 2 * l; u < L; u++, o += stride) {
+          G[base + 2 * u] = spec[o] / L;
+          G[base + 2 * u + 1] = spec[o + 1] / L;
+        }
+      }
+    }
+    buf.fill(0); // run() relies on points [B, L) of buf staying zero
   }
 
   /** buf[i·lanes + ℓ] = (re + i·im)[ℓ·inLen + t0 + i] · cin[t0 + i] in JavaScript, i < n, ℓ < count. */
