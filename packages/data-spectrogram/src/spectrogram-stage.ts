@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { HitcastError } from '@hitcast/core';
+import { DATA_ROOT_ENV } from '@hitcast/core/stage';
 import type { SpectrogramParams } from './params.ts';
 import type { SongFile } from './match/matcher.ts';
 import { writeFileReport, type FileOutcome } from './steps/file-report.ts';
@@ -65,6 +67,10 @@ export async function buildMergedDataset(options: SpectrogramStageOptions): Prom
     match = await matchSongFiles(listed.files, options.tracksFile, { yearsBefore: options.yearsBefore, yearsAfter: options.yearsAfter });
     const found = listed.files.length - match.duplicates;
     log(`${match.matched.length} of ${found} songs matched to Spotify (${((100 * match.matched.length) / Math.max(1, found)).toFixed(1)}%)`);
+    if (match.matched.length === 0) {
+      await writeFileReport(reportFile, [...listed.unparsable, ...match.outcomes]);
+      throw noMatchError(options.src, options.tracksFile, found, match, reportFile);
+    }
 
     songs = await writeSongs(match.matched, {
       src: options.src,
@@ -101,4 +107,15 @@ export async function buildMergedDataset(options: SpectrogramStageOptions): Prom
     textFile,
     reportFile,
   };
+}
+
+/** Spectrograms and tracks that share no song: almost always two data sets that do not belong together. */
+function noMatchError(src: string, tracksFile: string, songs: number, match: MatchOutcome, reportFile: string): HitcastError {
+  const examples = match.outcomes.slice(0, 3).map((outcome) => `${outcome.file}: ${outcome.detail}`).join('; ');
+  return new HitcastError(`none of the ${songs} songs in ${src} matches a Spotify track in ${tracksFile} (${examples})`, {
+    fix:
+      `the spectrograms and tracks.csv must come from the same data: with ${DATA_ROOT_ENV} set, fetch both there ` +
+      '(`npx hitcast fetch spotify` and `npx hitcast fetch spectrograms`) and run stage data-spotify again; a csv or src ' +
+      `written into a params.json by hand is not moved by ${DATA_ROOT_ENV}. Each file's reason is in ${reportFile}`,
+  });
 }
