@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,4 +86,75 @@ export function editJson(file: string, change: Record<string, unknown>): void {
 /** Appends a line to a source file (a code change Nx must notice, or must not). */
 export function appendLine(file: string, line: string): void {
   appendFileSync(file, `\n${line}\n`);
+}
+
+/**
+ * Starts nx as runNx does, but in the background and in a process group of its own, for tests that stop
+ * it part-way. Nx runs each task's command in a session of its own (a pseudo-terminal), so killing Nx's
+ * group alone would leave the task running: stop the whole run with killProcessTree.
+ */
+export function startNx(root: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [path.join(repo, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+}
+
+/** The ids of `pid` and of every process descended from it (from `ps`, so Linux and macOS alike). */
+export function processTree(pid: number): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of table) if (parent === tree[i] && !tree.includes(child)) tree.push(child);
+  return tree;
+}
+
+/**
+ * SIGKILLs `pid` and all its descendants, whatever their process group or session, as a power cut or
+ * the kernel's out-of-memory killer would end them: first every one is stopped (SIGSTOP, so none can
+ * finish a write or start another process meanwhile), then all are killed. Resolves, with the ids
+ * killed, once none of them runs any more (a zombie waiting for its parent to reap it counts as ended).
+ */
+export async function killProcessTree(pid: number): Promise<number[]> {
+  const stopped = new Set<number>();
+  for (let more = true; more; ) {
+    more = false;
+    for (const p of processTree(pid)) {
+      if (stopped.has(p)) continue;
+      stopped.add(p);
+      more = true;
+      try {
+        process.kill(p, 'SIGSTOP');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  for (const p of stopped) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const killed = [...stopped];
+  for (const started = Date.now(); runningProcesses(killed).length > 0; ) {
+    if (Date.now() - started > 10_000) throw new Error(`processes ${runningProcesses(killed).join(', ')} survived SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return killed;
+}
+
+/** Which of `pids` still run (zombies, ended but not yet reaped, do not count). */
+export function runningProcesses(pids: number[]): number[] {
+  const result = spawnSync('ps', ['-o', 'pid=,stat=', '-p', pids.join(',')], { encoding: 'utf8' });
+  return result.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() && !/\sZ/.test(line))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
 }

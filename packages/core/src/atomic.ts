@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -33,6 +33,44 @@ export async function withAtomicFile<T>(destination: string, write: (tmpPath: st
     await fs.rm(tmp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Names of what an atomic write leaves behind when its process is killed: `withAtomicFile`'s and
+ * `saveCheckpoint`'s `.<name>.<pid>.<hex>.tmp`, and `saveModel`'s `.<name>.tmp-<pid>-<hex>` and
+ * `.<name>.old-<pid>-<hex>`.
+ */
+const LEFTOVER = /^\..+(\.\d+\.[0-9a-f]{8}\.tmp|\.(tmp|old)-\d+-[0-9a-f]{8})$/;
+
+export function isAtomicLeftover(name: string): boolean {
+  return LEFTOVER.test(name);
+}
+
+/**
+ * Removes what atomic writes of a killed run left behind (see isAtomicLeftover) in `dir` and in its
+ * folders up to `levels` below it (a stage's `<out>/<run>/checkpoint`, `<out>/<run>/model`, …), so that it
+ * cannot end up beside the next run's outputs, nor in the cache entry stored from them. Only for a folder
+ * that no other process is writing. Returns the paths removed.
+ */
+export async function removeAtomicLeftovers(dir: string, levels = 3): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (isAtomicLeftover(entry.name)) {
+      await fs.rm(full, { recursive: true, force: true });
+      removed.push(full);
+    } else if (entry.isDirectory() && levels > 0) {
+      removed.push(...(await removeAtomicLeftovers(full, levels - 1)));
+    }
+  }
+  return removed;
 }
 
 export async function writeFileAtomic(destination: string, data: string | Uint8Array): Promise<void> {

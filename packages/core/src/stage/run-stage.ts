@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic.ts';
+import { removeAtomicLeftovers, writeFileAtomic } from '../atomic.ts';
 import { defaultLog } from '../log.ts';
 import { writeStageManifest } from '../manifest.ts';
 import { backendFromEnvironment, type BackendName } from '../tf/backend-names.ts';
@@ -25,9 +26,10 @@ export interface RunStageOptions<P> {
 
 /**
  * Runs a stage as its definition says: parameters read and checked, the backend selected (training
- * stages), the stage's module loaded and run, its result-changing parameters written to `<out>/params.json`,
- * and its manifest written last — so a manifest means the
- * stage finished. The same path serves the Nx target (`core/bin/run-stage.mjs`) and the CLI subcommand.
+ * stages), the manifest of an earlier run and the leftovers of a killed one removed from `out`, the stage's
+ * module loaded and run, its result-changing parameters written to `<out>/params.json`, and its manifest
+ * written last — so a manifest means the stage finished. The same path serves the Nx target
+ * (`core/bin/run-stage.mjs`) and the CLI subcommand.
  */
 export async function runStage<P extends object>(definition: StageDefinition<P>, options: RunStageOptions<P> = {}): Promise<StageResult> {
   const log = options.log ?? defaultLog;
@@ -40,6 +42,11 @@ export async function runStage<P extends object>(definition: StageDefinition<P>,
     const { selectBackend } = await import('../tf/backend.ts');
     backend = (await selectBackend(options.backend ?? backendFromEnvironment(), { log })).name;
   }
+  // A run killed part-way must not pass for a finished one: the manifest of an earlier run goes before
+  // any output is replaced, and what the killed run's atomic writes left behind is removed, so it ends
+  // up neither beside this run's outputs nor in the cache entry Nx stores from them.
+  await rm(path.join(out, 'manifest.json'), { force: true });
+  await removeAtomicLeftovers(out);
   const module = await definition.load();
   const result = await module.run({ params, inputs, out, backend, resume: Boolean(options.resume), options: options.options ?? {}, log });
   // The result-changing parameters beside the outputs: a stage downstream reads them as an artifact
