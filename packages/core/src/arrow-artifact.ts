@@ -9,6 +9,7 @@ import {
   Schema,
   Struct,
   Table,
+  util,
   vectorFromArray,
   type AsyncRecordBatchFileReader,
 } from 'apache-arrow';
@@ -127,6 +128,47 @@ function checkBatchSchema(batch: RecordBatch, schema: Schema, destination: strin
   }
 }
 
+const FIX_UNREADABLE = 'the file is damaged or incomplete: delete it and re-run the stage that writes it';
+const MAGIC = 'ARROW1';
+
+/** The Arrow IPC file's frame: magic at both ends and a footer that fits in the file. */
+async function checkFileLayout(handle: fs.FileHandle, size: number): Promise<void> {
+  if (size < 8 + 10) throw new Error(`the file is ${size} bytes long, too short for an Arrow IPC file`);
+  const head = Buffer.alloc(6);
+  const tail = Buffer.alloc(10);
+  await handle.read(head, 0, 6, 0);
+  await handle.read(tail, 0, 10, size - 10);
+  if (head.toString('latin1') !== MAGIC || tail.toString('latin1', 4) !== MAGIC) throw new Error('no "ARROW1" magic at its start and end');
+  const footerLength = tail.readInt32LE(0);
+  if (footerLength <= 0 || footerLength > size - 8 - 10) {
+    throw new Error(`it declares a footer of ${footerLength} bytes in a file of ${size} bytes`);
+  }
+}
+
+/** The largest length of a Data or of any of its children. */
+function longestData(data: Data): number {
+  let longest = data.length;
+  for (const child of data.children) longest = Math.max(longest, longestData(child));
+  return longest;
+}
+
+/** Every record batch and dictionary block the footer lists lies inside the file. */
+function checkBlocks(reader: AsyncRecordBatchFileReader, size: number): void {
+  const footer = reader.footer;
+  if (!footer) throw new Error('it has no footer');
+  const blocks = [
+    ...Array.from({ length: footer.numRecordBatches }, (_, i) => ['record batch', i, () => footer.getRecordBatch(i)] as const),
+    ...Array.from({ length: footer.numDictionaries }, (_, i) => ['dictionary batch', i, () => footer.getDictionaryBatch(i)] as const),
+  ];
+  for (const [kind, i, get] of blocks) {
+    const block = get();
+    if (!block) throw new Error(`its footer lacks ${kind} ${i}`);
+    const { offset, metaDataLength, bodyLength } = block;
+    const ok = [offset, metaDataLength, bodyLength].every((n) => Number.isSafeInteger(n) && n >= 0) && offset >= 8 && offset + metaDataLength + bodyLength <= size;
+    if (!ok) throw new Error(`its footer places ${kind} ${i} at offset ${offset} (${metaDataLength} + ${bodyLength} bytes), outside the file's ${size} bytes`);
+  }
+}
+
 /** Describes a field the way error messages and checks compare them. */
 function describeField(field: Field): string {
   return `${field.name}: ${field.type}`;
@@ -141,6 +183,7 @@ export class ArtifactReader {
     readonly path: string,
     private readonly reader: AsyncRecordBatchFileReader,
     private readonly handle: fs.FileHandle,
+    private readonly size: number,
   ) {}
 
   static async open(path: string, spec: ArtifactSpec): Promise<ArtifactReader> {
@@ -156,19 +199,25 @@ export class ArtifactReader {
       throw error;
     }
     let reader: AsyncRecordBatchFileReader;
+    let size = 0;
     try {
+      // apache-arrow allocates what the footer length and the record batch blocks declare, before reading
+      // (a negative block offset, a footer of 2 GiB in a 1 KiB file): both are checked against the file's size.
+      size = (await handle.stat()).size;
+      await checkFileLayout(handle, size);
       const opened = await RecordBatchReader.from(handle);
       await opened.open();
       if (!opened.isFile()) throw new Error('not the Arrow IPC file format');
       reader = opened as unknown as AsyncRecordBatchFileReader;
+      checkBlocks(reader, size);
     } catch (error) {
       await handle.close();
       throw new HitcastError(`${path} is not a readable Arrow IPC file (${(error as Error).message})`, {
-        fix: 'delete it and re-run the stage that writes it',
+        fix: FIX_UNREADABLE,
         cause: error,
       });
     }
-    const artifact = new ArtifactReader(path, reader, handle);
+    const artifact = new ArtifactReader(path, reader, handle, size);
     try {
       artifact.check(spec);
     } catch (error) {
@@ -193,8 +242,22 @@ export class ArtifactReader {
   /** Reads one record batch. Calls may overlap: they are queued, since the file reader seeks one shared position. */
   readBatch(index: number): Promise<RecordBatch> {
     const read = this.queue.then(async () => {
-      const batch = await this.reader.readRecordBatch(index);
-      if (!batch) throw new HitcastError(`${this.path}: record batch ${index} is missing (file truncated?)`);
+      let batch: RecordBatch | null;
+      try {
+        batch = await this.reader.readRecordBatch(index);
+      } catch (error) {
+        throw new HitcastError(`${this.path}: record batch ${index} cannot be read (${(error as Error).message})`, { fix: FIX_UNREADABLE, cause: error });
+      }
+      if (!batch) throw new HitcastError(`${this.path}: record batch ${index} is missing (file truncated?)`, { fix: FIX_UNREADABLE });
+      // Every column hitcast writes takes at least one bit per row, so a length beyond 8 bits per byte of the
+      // file is a damaged header (2^62 rows), which would otherwise send a reader looping over rows it lacks.
+      const longest = longestData(batch.data);
+      if (longest > 8 * this.size) {
+        throw new HitcastError(`${this.path}: record batch ${index} declares ${longest} values, more than the file's ${this.size} bytes can hold`, { fix: FIX_UNREADABLE });
+      }
+      if (!util.compareSchemas(this.schema, batch.schema)) {
+        throw new HitcastError(`${this.path}: record batch ${index} does not match the file's schema`, { fix: FIX_UNREADABLE });
+      }
       return batch;
     });
     this.queue = read.catch(() => undefined);

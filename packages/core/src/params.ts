@@ -22,7 +22,9 @@ export function readParams<T extends object>(file: string, defaults: T): T {
     throw new HitcastError(`${file} is not valid JSON: ${(error as Error).message}`, { fix: 'correct the JSON syntax' });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new HitcastError(`${file} must hold a JSON object of parameters`);
+    throw new HitcastError(`${file} must hold a JSON object of parameters, not ${shown(parsed)}`, {
+      fix: 'write the parameters as one JSON object, e.g. {"seed": 42}',
+    });
   }
   const known = new Set(Object.keys(defaults));
   const values: Record<string, unknown> = {};
@@ -35,9 +37,23 @@ export function readParams<T extends object>(file: string, defaults: T): T {
     }
     const expected = typeof (defaults as Record<string, unknown>)[key];
     if (typeof value !== expected) {
-      throw new HitcastError(`${file}: parameter "${key}" must be a ${expected}, got ${JSON.stringify(value)}`);
+      throw new HitcastError(`${file}: parameter "${key}" must be a ${expected}, got ${shown(value)}`, {
+        fix: `give "${key}" a ${expected}, like its default ${shown((defaults as Record<string, unknown>)[key])}`,
+      });
     }
     values[key] = value;
   }
   return { ...defaults, ...(values as Partial<T>) };
+}
+
+/** A value as error messages show it: JSON, cut short (a value nested too deep to print is described instead). */
+function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return Array.isArray(value) ? 'a deeply nested array' : `a deeply nested ${typeof value}`;
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

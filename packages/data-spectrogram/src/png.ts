@@ -26,6 +26,7 @@ export class PngDecodeError extends Error {
  * Throws PngDecodeError for a corrupt or truncated file (CRCs are checked).
  */
 export function decodeGrayPng(bytes: Uint8Array): GrayImage {
+  checkDeclaredSize(bytes);
   try {
     const gray8 = decodeGray8Png(bytes); // the Kaggle format, on native zlib
     if (gray8) return gray8;
@@ -60,6 +61,35 @@ export function decodeGrayPng(bytes: Uint8Array): GrayImage {
       return { width, height, pixels: luminance(png.data as Uint8Array | Uint16Array, png.channels, pixelCount) };
     default:
       throw new PngDecodeError(`unsupported channel count ${png.channels}`);
+  }
+}
+
+/** Channels per PNG colour type (gray, -, RGB, palette, gray+alpha, -, RGBA). */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Deflate expands at most about 1032 : 1, so compressed data of n bytes holds at most this many times n bytes of image. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * Refuses a PNG whose IHDR declares an empty image, or more image data than its IDAT chunks could possibly
+ * hold, before any decoder sizes a buffer from the header (a few flipped bits can declare 2^31 × 2^31 pixels).
+ */
+function checkDeclaredSize(bytes: Uint8Array): void {
+  if (bytes.length < 33) return; // the decoders refuse it
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(12) !== 0x49484452) return; // no IHDR first: the decoders refuse it
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width === 0 || height === 0) throw new PngDecodeError(`the PNG header declares an empty image (${width}×${height})`);
+  const bitsPerPixel = bytes[24] * (CHANNELS[bytes[25]] ?? 4);
+  let compressed = 0;
+  for (let offset = 8; offset + 12 <= bytes.length; ) {
+    const length = view.getUint32(offset);
+    if (view.getUint32(offset + 4) === 0x49444154) compressed += Math.min(length, bytes.length - offset - 12); // IDAT
+    offset += 12 + length;
+  }
+  const needed = Math.ceil((width * height * bitsPerPixel) / 8);
+  if (needed > MAX_DEFLATE_RATIO * compressed + 1024) {
+    throw new PngDecodeError(`the PNG header declares ${width}×${height} pixels (${needed.toLocaleString('en-US')} bytes of image), more than its ${compressed.toLocaleString('en-US')} bytes of compressed data can hold: the file is damaged or truncated`);
   }
 }
 

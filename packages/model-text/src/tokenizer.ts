@@ -74,6 +74,35 @@ export interface TokenizerJson {
   training?: Record<string, unknown>;
 }
 
+/** Bounds a tokenizer.json must keep: the reserved tokens are built from yearMin…yearMax before the vocabulary is checked. */
+const MAX_YEAR_SPAN = 1000;
+const MAX_SEQUENCE = 65_536;
+
+/** What is wrong with the fields of a parsed tokenizer.json, or undefined: checked before they size anything. */
+function tokenizerJsonProblem(json: TokenizerJson): string | undefined {
+  const { maxLength, yearMin, yearMax, vocab } = json;
+  // [CLS] decade year [SEP] [SEP] [SEP] take 6 places; encode() needs at least those.
+  if (!Number.isInteger(maxLength) || maxLength < 6 || maxLength > MAX_SEQUENCE) return `maxLength must be a whole number from 6 to ${MAX_SEQUENCE}, got ${shortJson(maxLength)}`;
+  if (!Number.isInteger(yearMin) || !Number.isInteger(yearMax) || yearMin > yearMax || yearMax - yearMin > MAX_YEAR_SPAN) {
+    return `yearMin and yearMax must be whole numbers at most ${MAX_YEAR_SPAN} years apart, got ${shortJson(yearMin)} and ${shortJson(yearMax)}`;
+  }
+  if (!Array.isArray(vocab)) return `vocab must be a list of tokens, got ${shortJson(vocab)}`;
+  const bad = vocab.findIndex((token) => typeof token !== 'string' || token === '');
+  if (bad >= 0) return `vocab entry ${bad} must be a non-empty string, got ${shortJson(vocab[bad])}`;
+  return undefined;
+}
+
+function shortJson(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return `a deeply nested ${Array.isArray(value) ? 'array' : typeof value}`;
+  }
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 const MAX_WORD_CHARS = 100;
 const WORD_CACHE_LIMIT = 200_000;
 
@@ -91,7 +120,8 @@ export class WordPieceTokenizer {
     reserved.forEach((token, id) => {
       if (json.vocab[id] !== token) throw new HitcastError(`tokenizer vocabulary must start with the reserved tokens; id ${id} is "${json.vocab[id]}", expected "${token}"`);
     });
-    this.longestPiece = Math.max(...json.vocab.slice(reserved.length).map((t) => [...t.replace(/^##/, '')].length), 1);
+    // A loop, not Math.max(...pieces): spreading a vocabulary of 100K+ tokens overflows the call stack.
+    this.longestPiece = json.vocab.slice(reserved.length).reduce((longest, t) => Math.max(longest, [...t.replace(/^##/, '')].length), 1);
   }
 
   get vocabSize(): number {
@@ -205,9 +235,17 @@ export class WordPieceTokenizer {
     } catch (error) {
       throw new HitcastError(`cannot read tokenizer ${file}: ${(error as Error).message}`, { fix: 'run `hitcast train-text` to write it', cause: error });
     }
-    if (json.format !== 'hitcast-wordpiece' || json.version !== 1) {
-      throw new HitcastError(`${file} is not a hitcast WordPiece tokenizer (version 1)`, { fix: 'run `hitcast train-text` again to rewrite it' });
+    const rewrite = 'run `hitcast train-text` again to rewrite it';
+    if (typeof json !== 'object' || json === null || json.format !== 'hitcast-wordpiece' || json.version !== 1) {
+      throw new HitcastError(`${file} is not a hitcast WordPiece tokenizer (version 1)`, { fix: rewrite });
     }
-    return new WordPieceTokenizer(json);
+    const problem = tokenizerJsonProblem(json);
+    if (problem) throw new HitcastError(`tokenizer ${file} is damaged: ${problem}`, { fix: rewrite });
+    try {
+      return new WordPieceTokenizer(json);
+    } catch (error) {
+      if (!(error instanceof HitcastError)) throw error;
+      throw new HitcastError(`tokenizer ${file} is damaged: ${error.message.replace(/^tokenizer /, '')}`, { fix: rewrite, cause: error });
+    }
   }
 }

@@ -115,6 +115,8 @@ export class Journal {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw journalError(this.file, line, `not a JSON object: ${text.slice(0, 80)}`);
     }
+    // Records are flat; a deeply nested value would overflow the stack of whatever prints or compares it.
+    if (nestedDeeperThan(value, MAX_DEPTH)) throw journalError(this.file, line, `values nested more than ${MAX_DEPTH} levels deep: ${text.slice(0, 80)}`);
     return value as Record<string, unknown>;
   }
 
@@ -140,6 +142,15 @@ export class Journal {
       closeSync(fd);
     }
   }
+}
+
+const MAX_DEPTH = 32;
+
+function nestedDeeperThan(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth === 0) return true;
+  for (const item of Object.values(value)) if (nestedDeeperThan(item, depth - 1)) return true;
+  return false;
 }
 
 export function journalError(file: string, line: number, what: string): HitcastError {

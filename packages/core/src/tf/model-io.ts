@@ -66,7 +66,11 @@ export async function saveModel(model: tf.LayersModel, dir: string, metadata?: R
 
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const json = JSON.parse(await fs.readFile(path.join(dir, MODEL_FILE), 'utf8'));
+  checkLayerGraph(json.modelTopology);
   const manifest = json.weightsManifest as tf.io.WeightsManifestConfig;
+  if (!Array.isArray(manifest) || !manifest.every((group) => Array.isArray(group?.paths) && Array.isArray(group?.weights))) {
+    throw new Error(`${MODEL_FILE} has no valid weightsManifest`);
+  }
   const buffers = await Promise.all(
     manifest.flatMap((group) => group.paths).map((p) => fs.readFile(path.join(dir, p))),
   );
@@ -84,4 +88,47 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
       userDefinedMetadata: json.userDefinedMetadata,
     }),
   );
+}
+
+type InboundRef = [string, number, number, ...unknown[]];
+
+/**
+ * Checks that a functional model's layer graph can be built: every inbound node names a layer of the model
+ * and a node that layer gets, with no cycle. tfjs rebuilds the graph by retrying unresolved nodes until all
+ * resolve, so a model.json with a dangling or circular reference would make it loop forever.
+ */
+function checkLayerGraph(topology: unknown): void {
+  const config = (topology as { config?: unknown; model_config?: { config?: unknown } } | undefined)?.config ?? (topology as { model_config?: { config?: unknown } })?.model_config?.config;
+  const layers = (config as { layers?: unknown } | undefined)?.layers;
+  if (!Array.isArray(layers)) return; // not a functional model (Sequential, or not a model): tfjs checks it
+  const nodes = new Map<string, number>();
+  const pending: { name: string; inputs: InboundRef[] }[] = [];
+  for (const [i, layer] of layers.entries()) {
+    const name = (layer as { name?: unknown })?.name;
+    const inbound = (layer as { inbound_nodes?: unknown })?.inbound_nodes ?? [];
+    if (typeof name !== 'string' || nodes.has(name) || !Array.isArray(inbound)) throw new Error(`${MODEL_FILE}: layer ${i} has no name of its own or no list of inbound nodes`);
+    nodes.set(name, (layer as { class_name?: unknown }).class_name === 'InputLayer' ? 1 : 0);
+    for (const node of inbound) {
+      const ok = Array.isArray(node) && node.every((ref) => Array.isArray(ref) && typeof ref[0] === 'string' && Number.isInteger(ref[1]) && ref[1] >= 0 && Number.isInteger(ref[2]) && ref[2] >= 0);
+      if (!ok) throw new Error(`${MODEL_FILE}: layer "${name}" has a malformed inbound node`);
+      pending.push({ name, inputs: node as InboundRef[] });
+    }
+  }
+  // Resolve nodes as tfjs does, in passes, until none is left (or none can be).
+  for (let progress = true; pending.length > 0 && progress; ) {
+    progress = false;
+    for (let k = 0; k < pending.length; k++) {
+      const { name, inputs } = pending[k];
+      if (inputs.every(([from, index]) => (nodes.get(from) ?? 0) > index)) {
+        nodes.set(name, nodes.get(name)! + 1);
+        pending.splice(k--, 1);
+        progress = true;
+      }
+    }
+  }
+  if (pending.length > 0) {
+    const { name, inputs } = pending[0];
+    const missing = inputs.find(([from, index]) => (nodes.get(from) ?? 0) <= index)!;
+    throw new Error(`${MODEL_FILE}: layer "${name}" takes node ${missing[1]} of layer "${missing[0]}", which the model never builds (a missing layer or a cycle)`);
+  }
 }
