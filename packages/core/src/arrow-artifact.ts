@@ -1,3 +1,5 @@
+import * as flatbuffers from 'flatbuffers';
+import { Footer as FooterTable } from 'apache-arrow/fb/footer';
 import { promises as fs } from 'node:fs';
 import {
   Data,
@@ -143,6 +145,37 @@ async function checkFileLayout(handle: fs.FileHandle, size: number): Promise<voi
   if (footerLength <= 0 || footerLength > size - 8 - 10) {
     throw new Error(`it declares a footer of ${footerLength} bytes in a file of ${size} bytes`);
   }
+  const footer = Buffer.alloc(footerLength);
+  await handle.read(footer, 0, footerLength, size - 10 - footerLength);
+  checkFooterCounts(new Uint8Array(footer.buffer, footer.byteOffset, footerLength));
+}
+
+/**
+ * apache-arrow decodes the footer's vectors (blocks, fields, custom metadata) by looping over the counts
+ * they declare, so a damaged count (2^30 metadata entries in a 900-byte footer) hangs it. Every entry of
+ * these vectors takes at least 4 bytes of the footer: larger counts are damage.
+ */
+function checkFooterCounts(bytes: Uint8Array): void {
+  const footer = FooterTable.getRootAsFooter(new flatbuffers.ByteBuffer(bytes));
+  const room = bytes.byteLength / 4;
+  const check = (what: string, count: number) => {
+    if (!(count >= 0 && count <= room)) throw new Error(`its footer declares ${count} ${what} in ${bytes.byteLength} bytes`);
+  };
+  check('record batches', footer.recordBatchesLength());
+  check('dictionary batches', footer.dictionariesLength());
+  const schema = footer.schema();
+  if (!schema) return;
+  check('schema metadata entries', schema.customMetadataLength());
+  check('fields', schema.fieldsLength());
+  const fields = Array.from({ length: schema.fieldsLength() }, (_, i) => schema.fields(i));
+  for (let visited = 0; fields.length > 0; visited++) {
+    const field = fields.pop();
+    if (!field) continue;
+    if (visited > room) throw new Error(`its footer nests more fields than its ${bytes.byteLength} bytes can hold`);
+    check('field metadata entries', field.customMetadataLength());
+    check('child fields', field.childrenLength());
+    for (let i = 0; i < field.childrenLength(); i++) fields.push(field.children(i));
+  }
 }
 
 /** The largest length of a Data or of any of its children. */
@@ -170,6 +203,43 @@ function checkBlocks(reader: AsyncRecordBatchFileReader, size: number): void {
 }
 
 /** Describes a field the way error messages and checks compare them. */
+/** A record batch message's metadata as apache-arrow decodes it (lengths already converted to numbers). */
+interface BatchHeader {
+  length: number;
+  nodes: { length: number; nullCount: number }[];
+  buffers: { offset: number; length: number }[];
+}
+
+/**
+ * apache-arrow builds a batch's columns from the lengths its message declares, before anything can look
+ * at them: a damaged length (2^62 values in a fixed-size list) sends it looping or allocating without
+ * end. So each message is checked against its body and the file before the columns are built: every
+ * buffer inside the body, every length within what the file's bits could hold (each column hitcast
+ * writes takes at least one bit per value). This wraps the reader's one private loading step; a version of
+ * apache-arrow without it fails here, loudly, rather than reading unchecked.
+ */
+function guardBatchLoading(reader: AsyncRecordBatchFileReader, size: number): void {
+  const impl = (reader as unknown as { _impl: { _loadRecordBatch?: (header: BatchHeader, body: Uint8Array, metadata: unknown) => unknown } })._impl;
+  const load = impl?._loadRecordBatch;
+  if (typeof load !== 'function') throw new Error('this version of apache-arrow has no _loadRecordBatch step to check record batches with (see arrow-artifact.ts)');
+  impl._loadRecordBatch = function (header: BatchHeader, body: Uint8Array, metadata: unknown) {
+    const bits = 8 * size;
+    const bad = (what: string) => new Error(`its record batch declares ${what}`);
+    if (!(header.length >= 0 && header.length <= bits)) throw bad(`${header.length} rows in a file of ${size} bytes`);
+    for (const node of header.nodes) {
+      if (!(node.length >= 0 && node.length <= bits && node.nullCount >= 0 && node.nullCount <= node.length)) {
+        throw bad(`a column of ${node.length} values (${node.nullCount} null) in a file of ${size} bytes`);
+      }
+    }
+    for (const buffer of header.buffers) {
+      if (!(buffer.offset >= 0 && buffer.length >= 0 && buffer.offset + buffer.length <= body.byteLength)) {
+        throw bad(`a buffer of ${buffer.length} bytes at ${buffer.offset}, outside its body of ${body.byteLength} bytes`);
+      }
+    }
+    return load.call(this, header, body, metadata);
+  };
+}
+
 function describeField(field: Field): string {
   return `${field.name}: ${field.type}`;
 }
@@ -210,6 +280,7 @@ export class ArtifactReader {
       if (!opened.isFile()) throw new Error('not the Arrow IPC file format');
       reader = opened as unknown as AsyncRecordBatchFileReader;
       checkBlocks(reader, size);
+      guardBatchLoading(reader, size);
     } catch (error) {
       await handle.close();
       throw new HitcastError(`${path} is not a readable Arrow IPC file (${(error as Error).message})`, {

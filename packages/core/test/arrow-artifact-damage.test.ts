@@ -66,3 +66,15 @@ describe('damaged Arrow artifacts', () => {
     expect((await errorReading((await goodFile()).slice(0, 12), 'short.arrow')).message).toMatch(/too short/);
   });
 });
+
+describe('a footer whose vector counts are damaged', () => {
+  it('refuses 2^30 schema metadata entries in a 872-byte footer before apache-arrow loops over them', async () => {
+    // From the readers' fuzz test (seed 20261129, case 182): an int64 of 2^62 written over the footer,
+    // landing on the schema's custom-metadata count. apache-arrow alone spins on it for ever.
+    const bytes = new Uint8Array(readFileSync(path.join(import.meta.dirname, 'fixtures/footer-metadata-count-2p30.arrow')));
+    const started = Date.now();
+    const error = await errorReading(bytes, 'metadata-count.arrow');
+    expect(error.message).toMatch(/its footer declares 1073741824 schema metadata entries in 872 bytes/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

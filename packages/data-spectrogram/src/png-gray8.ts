@@ -37,8 +37,16 @@ export function decodeGray8Png(bytes: Uint8Array): { width: number; height: numb
   }
   if (width === 0 || height === 0) throw new Error('no IHDR chunk');
   if (!ended) throw new Error('truncated file (no IEND chunk)');
-  const raw = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat));
   const stride = width + 1; // one filter byte per row
+  let raw: Buffer;
+  try {
+    // Never inflate more than the header's image holds: a small file whose data inflates to gigabytes
+    // (a decompression bomb) stops here instead of filling memory.
+    raw = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: stride * height });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `image data inflates to more than its ${width}×${height} pixels` : `image data cannot be inflated (${(error as Error).message})`);
+  }
   if (raw.length < stride * height) throw new Error(`image data is truncated (${raw.length} bytes for ${width}×${height})`);
   const pixels = new Uint8Array(width * height);
   unfilter(raw, pixels, width, height);

@@ -83,3 +83,23 @@ describe('the native 8-bit gray PNG decoder', () => {
     expect(() => decodeGray8Png(png.subarray(0, png.length - 20))).toThrow(/truncated/);
   });
 });
+
+describe('decodeGray8 on a decompression bomb', () => {
+  it('stops inflating at the size the header declares', () => {
+    const chunk = (type: string, data: Uint8Array) => {
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      out.write(type, 4, 'latin1');
+      Buffer.from(data).copy(out, 8);
+      out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+      return out;
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(4, 0); // 4×4 pixels declared …
+    ihdr.writeUInt32BE(4, 4);
+    ihdr[8] = 8; // 8-bit gray
+    const bomb = deflateSync(Buffer.alloc(64 * 2 ** 20)); // … 64 MiB of zeros inflate from ~64 KiB
+    const file = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', bomb), chunk('IEND', new Uint8Array(0))]);
+    expect(() => decodeGray8Png(new Uint8Array(file))).toThrow(/inflates to more than its 4×4 pixels/);
+  });
+});

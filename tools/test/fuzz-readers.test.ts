@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeFailure, failures, runFuzz } from './harness.ts';
-import { TARGETS } from './targets.ts';
+import { describeFailure, failures, runFuzz } from '../fuzz/harness.ts';
+import { TARGETS } from '../fuzz/targets.ts';
 
 /**
  * Every reader a user can point at a file, fed seeded random, truncated, bit-flipped and length-inflated
