@@ -200,8 +200,9 @@ export class DataParallel {
         shard: i,
       };
       const previous = remote.get(i - this.replicas);
-      // One shard at a time per worker: the next is posted when the previous one is answered.
-      remote.set(i, (previous ?? Promise.resolve()).then(() => this.post(worker, task)));
+      // Posted now, before the main thread starts on its own shard (a .then would wait for that to
+      // finish); a worker's later shards are posted when its previous one is answered.
+      remote.set(i, previous ? previous.then(() => this.post(worker, task)) : this.post(worker, task));
     }
     const results: { loss: number; grads: tf.Tensor[] }[] = new Array(shards);
     let movingStatistics: tf.Tensor[] | undefined;

@@ -47,6 +47,32 @@ describe('DataParallel', () => {
     tf.dispose([x, whole, split]);
   });
 
+  it('hands the workers their shards before the main thread starts on its own', async () => {
+    // A worker that only got its shard after the main thread's would leave the two threads taking turns.
+    const events: string[] = [];
+    const worker = (dp as unknown as { workers: { postMessage: (m: unknown) => void }[] }).workers[0];
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (m: unknown) => {
+      events.push('worker shard posted');
+      post(m);
+    };
+    const apply = m.apply.bind(m);
+    m.apply = ((...args: Parameters<typeof m.apply>) => {
+      events.push('main shard computed');
+      return apply(...args);
+    }) as typeof m.apply;
+    const x = tf.tensor4d(values([4, 8, 12, 1], 7), [4, 8, 12, 1]);
+    const y = tf.tensor2d(values([4, 1], 8), [4, 1]);
+    try {
+      tf.dispose(Object.values((await dp.gradients(x, y)).grads));
+    } finally {
+      worker.postMessage = post;
+      m.apply = apply;
+    }
+    expect(events).toEqual(['worker shard posted', 'main shard computed']);
+    tf.dispose([x, y]);
+  });
+
   it('drives an optimizer: a few steps lower the loss', async () => {
     const x = tf.tensor4d(values([8, 8, 12, 1], 3), [8, 8, 12, 1]);
     const y = tf.tensor2d(values([8, 1], 4), [8, 1]);
