@@ -92,6 +92,8 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
 
 type InboundRef = [string, number, number, ...unknown[]];
 
+const NESTED_MODEL_CLASSES = new Set(['Model', 'Functional', 'Sequential']);
+
 /**
  * Checks that a functional model's layer graph can be built: every inbound node names a layer of the model
  * and a node that layer gets, with no cycle. tfjs rebuilds the graph by retrying unresolved nodes until all
@@ -107,7 +109,10 @@ function checkLayerGraph(topology: unknown): void {
     const name = (layer as { name?: unknown })?.name;
     const inbound = (layer as { inbound_nodes?: unknown })?.inbound_nodes ?? [];
     if (typeof name !== 'string' || nodes.has(name) || !Array.isArray(inbound)) throw new Error(`${MODEL_FILE}: layer ${i} has no name of its own or no list of inbound nodes`);
-    nodes.set(name, (layer as { class_name?: unknown }).class_name === 'InputLayer' ? 1 : 0);
+    // An input layer, and a model nested as a layer, are built with one node of their own before the outer
+    // graph gives them more: the outer graph's references to them count from node 1.
+    const className = (layer as { class_name?: unknown }).class_name;
+    nodes.set(name, className === 'InputLayer' || NESTED_MODEL_CLASSES.has(String(className)) ? 1 : 0);
     for (const node of inbound) {
       const ok = Array.isArray(node) && node.every((ref) => Array.isArray(ref) && typeof ref[0] === 'string' && Number.isInteger(ref[1]) && ref[1] >= 0 && Number.isInteger(ref[2]) && ref[2] >= 0);
       if (!ok) throw new Error(`${MODEL_FILE}: layer "${name}" has a malformed inbound node`);

@@ -38,3 +38,14 @@ describe('loading a model.json with a broken layer graph', () => {
     await expect(loadModel(dir)).rejects.toThrow(/has a malformed inbound node/);
   });
 });
+
+describe('loading a model that nests models as layers', () => {
+  it('loads the shipped fusion model (its CNN and Transformer are models inside the model, referenced from node 1)', async () => {
+    await import('../../src/training/seeded-dropout.ts'); // the dropout layer every hitcast model uses
+    await import('../../../model-text/src/layers/index.ts'); // the Transformer's custom layers
+    const model = await loadModel(path.join(import.meta.dirname, '../../../../trained_models/fusion-pretrained/model'));
+    expect(model.layers.map((l) => l.name)).toContain('cnn_features');
+    expect(model.inputs).toHaveLength(2);
+    model.dispose();
+  });
+});
