@@ -206,5 +206,5 @@ for (const [h, w] of sizes) {
   }
 }
 // Why the ratios sit where they do: the per-core compute ceilings, measured in this run.
-targets.push({ work: 'matMul 1024³ float32, one thread, GFLOP/s (the ceiling under every kernel)', hitcast: wasmGflops, referenceName: 'PyTorch (AVX2/FMA)', reference: torchMatMulGflops, note: noTorch });
+targets.push({ work: 'matMul 1024³ float32, one thread, GFLOP/s (the ceiling under every kernel)', hitcast: wasmGflops, referenceName: 'PyTorch 1 thread (x86 AVX2/AVX-512 FMA)', reference: torchMatMulGflops, note: noTorch });
 printTargets(targets);
