@@ -22,6 +22,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DataParallel } from '../src/tf/data-parallel.ts';
 import { selectBackend, type BackendName } from '../src/tf/backend.ts';
 import { installWasmTraining } from '../src/tf/wasm-training.ts';
+import { FusedAdam } from '../src/training/adam.ts';
 import { printTargets, type TargetLine } from '../src/bench/targets.ts';
 import { benchCnn, trainStep } from './bench-cnn.ts';
 
@@ -56,7 +57,7 @@ const rows: Row[] = [];
 
 async function benchBackend(label: string, h: number, w: number, opts: { parallel?: boolean; steps: number; warmup: number }) {
   const model = benchCnn(h, w);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new FusedAdam(1e-3); // as fit() trains
   const x = tf.randomNormal([BATCH, h, w, 1], 0, 1, 'float32', 1);
   const y = tf.randomNormal([BATCH, 1], 0, 1, 'float32', 2);
   let train: number[];
@@ -96,7 +97,7 @@ async function benchBackend(label: string, h: number, w: number, opts: { paralle
 
 async function profileStep(h: number, w: number) {
   const model = benchCnn(h, w);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new FusedAdam(1e-3); // as fit() trains
   const x = tf.randomNormal([BATCH, h, w, 1]);
   const y = tf.randomNormal([BATCH, 1]);
   for (let i = 0; i < 3; i++) trainStep(model, optimizer, x, y);

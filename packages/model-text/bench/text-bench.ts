@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { printTargets } from '@hitcast/core/bench/targets';
 import { DataParallel, selectBackend, shardingOptions, type BackendName } from '@hitcast/core/tf';
-import { trainingStep } from '@hitcast/core/training';
+import { FusedAdam, trainingStep } from '@hitcast/core/training';
 import { REAL_TRACKS_ROWS, TracksGenerator } from '../../../tools/synth/tracks.ts';
 import { readTextParams } from '../src/params.ts';
 import { encodeRows, epochBatches, idsTensor, rowsOf, type SourceRow } from '../src/text-batches.ts';
@@ -81,7 +81,7 @@ for (const backend of values.backends!.split(',') as BackendName[]) {
   await selectBackend(backend);
   const { model } = buildTextModel({ ...params, vocabSize: tokenizer.vocabSize, maxLength: params.maxLength, outputBias: 0.28 });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = tf.train.adam(params.pretrainLearningRate);
+  const optimizer = new FusedAdam(params.pretrainLearningRate); // as fit() trains
   const batch = (k: number) => {
     const rows = epoch[k % epoch.length];
     return { x: idsTensor(set, rows), y: tf.tensor2d(Array.from(rows, (r) => set.popularity[r] / 100), [rows.length, 1]) };
@@ -122,7 +122,7 @@ for (const backend of values.backends!.split(',') as BackendName[]) {
     const sharding = shardingOptions(params);
     const { model: sharded } = buildTextModel({ ...params, vocabSize: tokenizer.vocabSize, maxLength: params.maxLength, outputBias: 0.28 });
     const parallel = await DataParallel.create(sharded, { ...sharding, setupModule: TEXT_LAYERS_MODULE });
-    const shardedOptimizer = tf.train.adam(params.pretrainLearningRate);
+    const shardedOptimizer = new FusedAdam(params.pretrainLearningRate);
     const shardedStep = async (k: number) => {
       const { x, y } = batch(k);
       const { grads } = await parallel.gradients(x, y, undefined, k);

@@ -77,6 +77,23 @@ export function shardingOptions(params: { shards: number; workers: number }): { 
   return { shards: params.shards, workers: Math.max(0, Math.min(params.workers, availableParallelism(), params.shards) - 1) };
 }
 
+/**
+ * Σ share(i) · grad_i in shard order, in one pass: each product and each sum rounded to float32, exactly
+ * what a multiply and an add per shard on a float32 backend give, without their kernel calls.
+ */
+function weightedSum(parts: (tf.Tensor | Float32Array)[], share: (i: number) => number): Float32Array {
+  const f = Math.fround;
+  const arrays = parts.map((p) => (p instanceof Float32Array ? p : (p.dataSync() as Float32Array)));
+  const out = new Float32Array(arrays[0].length);
+  const s0 = f(share(0));
+  for (let j = 0; j < out.length; j++) out[j] = f(arrays[0][j] * s0);
+  for (let i = 1; i < arrays.length; i++) {
+    const [a, s] = [arrays[i], f(share(i))];
+    for (let j = 0; j < out.length; j++) out[j] = f(out[j] + f(a[j] * s));
+  }
+  return out;
+}
+
 /** The default worker count: one per spare core, never more than the shards can use. */
 export function defaultWorkers(shards: number): number {
   return Math.max(0, Math.min(availableParallelism() - 1, shards - 1));
@@ -204,7 +221,7 @@ export class DataParallel {
       // finish); a worker's later shards are posted when its previous one is answered.
       remote.set(i, previous ? previous.then(() => this.post(worker, task)) : this.post(worker, task));
     }
-    const results: { loss: number; grads: tf.Tensor[] }[] = new Array(shards);
+    const results: { loss: number; grads: (tf.Tensor | Float32Array)[] }[] = new Array(shards);
     let movingStatistics: tf.Tensor[] | undefined;
     for (let i = 0; i < shards; i++) {
       if (threadOf(i) !== 0) continue;
@@ -222,19 +239,16 @@ export class DataParallel {
     for (const [i, promise] of remote) {
       const r = await promise;
       this.noteHeap(r);
-      results[i] = { loss: r.loss, grads: r.grads.map(unpack) };
+      results[i] = { loss: r.loss, grads: r.grads.map((g) => g.data as Float32Array) };
     }
     // Each shard's loss is a mean over its rows: weight by shard size, sum in shard order.
     const share = (i: number) => (bounds[i + 1] - bounds[i]) / n;
     const loss = results.reduce((sum, r, i) => sum + r.loss * share(i), 0);
     const grads: tf.NamedTensorMap = {};
     variables.forEach((v, k) => {
-      grads[v.name] = shards === 1 ? results[0].grads[k] : tf.tidy(() => results.reduce((acc: tf.Tensor | null, r, i) => {
-        const term = r.grads[k].mul(share(i));
-        return acc ? acc.add(term) : term;
-      }, null)!);
+      grads[v.name] = shards === 1 ? (results[0].grads[k] as tf.Tensor) : tf.tensor(weightedSum(results.map((r) => r.grads[k]), share), v.shape, 'float32');
     });
-    if (shards > 1) results.forEach((r) => tf.dispose(r.grads));
+    if (shards > 1) results.forEach((r) => tf.dispose(r.grads.filter((g): g is tf.Tensor => g instanceof tf.Tensor)));
     return { loss, grads };
   }
 
@@ -311,9 +325,12 @@ export class DataParallel {
   }
 
   private post(worker: Worker, task: ShardTask): Promise<ShardResult> {
+    // On wasm, dataSync copies out of the heap, so the buffers can move to the worker instead of being
+    // copied again; on cpu it returns the backend's own arrays, which must stay.
+    const transfer = tf.getBackend() === 'wasm' ? [...task.weights.map((w) => w.value.data.buffer), ...task.inputs.map((p) => p.data.buffer), task.target.data.buffer] : [];
     return new Promise<ShardResult>((resolve, reject) => {
       this.pending.set(worker, { resolve, reject });
-      worker.postMessage(task);
+      worker.postMessage(task, transfer as ArrayBuffer[]);
     });
   }
 }

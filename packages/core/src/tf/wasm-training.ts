@@ -18,6 +18,7 @@
  *   does the same without the copy (wasm only; other backends keep the stock gradient).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE, adamUpdate } from './wasm-adam.ts';
 import {
   depthwiseConv2dNative, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput,
 } from './wasm-depthwise.ts';
@@ -25,7 +26,8 @@ import {
   batchMatMul, cast, conv2DBackpropFilter, conv2DBackpropInput, identity, maxPoolGrad, mean, shipped, sum, unsortedSegmentSum,
 } from './wasm-kernels.ts';
 
-const kernels: Record<string, (args: never) => tf.TensorInfo> = {
+const kernels: Record<string, (args: never) => tf.TensorInfo | tf.TensorInfo[]> = {
+  [ADAM_UPDATE]: adamUpdate,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNative: depthwiseConv2dNative,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { defaultLog } from '../log.ts';
 import { DataParallel, defaultWorkers } from '../tf/data-parallel.ts';
+import { FusedAdam } from './adam.ts';
 import { loadCheckpoint, modelWeights, saveCheckpoint, type NamedTensor } from './checkpoint.ts';
 
 /** One batch: model inputs and the target (popularity / 100). The fit loop disposes both. */
@@ -95,7 +96,8 @@ const mse = (target: tf.Tensor, predicted: tf.Tensor): tf.Scalar => tf.losses.me
 export async function fit(options: FitOptions): Promise<FitResult> {
   const { model, parts } = options;
   const log = options.log ?? defaultLog;
-  const optimizers = parts.map((part) => tf.train.adam(part.learningRate));
+  // tfjs's Adam, one kernel per variable on wasm (bit-identical: see adam.ts).
+  const optimizers = parts.map((part) => new FusedAdam(part.learningRate));
   // LayerVariable.read() is the underlying tf.Variable (as tfjs-layers' own fit uses it).
   const variables = parts.flatMap((part) => part.variables.map((v) => v.read() as tf.Variable));
   const checkpointDir = path.join(options.runDir, 'checkpoint');

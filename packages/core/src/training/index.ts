@@ -5,3 +5,4 @@ export * from './report.ts';
 export * from './seeded-dropout.ts';
 export * from './split.ts';
 export * from './run.ts';
+export * from './adam.ts';
