@@ -148,10 +148,14 @@ describe('the stage commands on the committed sample, in pipeline order', () => 
 
   it('train-cnn: both runs at 16×64, and the architecture written for fusion', () => {
     const file = writeJson(path.join(params, 'cnn.json'), { epochs: 1, inputHeight: 16, inputWidth: 64 });
-    const run = hitcast('train-cnn', '--songs', songs, '--params', file, '--out', path.join(runs, 'model-cnn'));
+    const run = hitcast('train-cnn', '--songs', songs, '--params', file, '--out', path.join(runs, 'model-cnn'), '--workers', '1');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^tfjs backend: wasm/m);
-    expect(manifestOf(path.join(runs, 'model-cnn'), 'model-cnn').params).toMatchObject({ epochs: 1, inputHeight: 16, inputWidth: 64, backend: 'wasm' });
+    expect(run.stdout + run.stderr).toMatch(/cnn-only: each batch in 2 shards on 1 thread$/m);
+    // --workers is a speed setting: in the manifest's speed part, never among the result parameters.
+    const manifest = manifestOf(path.join(runs, 'model-cnn'), 'model-cnn');
+    expect(manifest.params).toMatchObject({ epochs: 1, inputHeight: 16, inputWidth: 64, shards: 2, backend: 'wasm', speed: { workers: 1 } });
+    expect(manifest.params).not.toHaveProperty('workers');
     expect(JSON.parse(readFileSync(path.join(runs, 'model-cnn', 'params.json'), 'utf8'))).toMatchObject({ inputHeight: 16, inputWidth: 64 });
     for (const name of ['cnn-only', 'cnn-pretrained']) expectRun(path.join(runs, 'model-cnn', name));
   });
@@ -211,6 +215,7 @@ describe('the stage commands on the committed sample, in pipeline order', () => 
     );
     const typo = writeJson(path.join(params, 'typo.json'), { epoch: 1 });
     expectUserError(hitcast('train-cnn', '--songs', songs, '--params', typo, '--out', out), /typo\.json: unknown parameter "epoch"/, /known parameters are: .*\bepochs\b/);
+    expectUserError(hitcast('train-cnn', '--songs', songs, '--workers', '0', '--out', out), /--workers must be a whole number ≥ 1 \(got '0'\)/, /--workers 1/);
     const small = writeJson(path.join(params, 'small.json'), { inputHeight: 4 });
     expectUserError(hitcast('train-cnn', '--songs', songs, '--params', small, '--out', out), /inputHeight must be a whole number ≥ 8/, /small\.json/);
     // train-fusion without a train-cnn output beside it: the missing architecture file is named.

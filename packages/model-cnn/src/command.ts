@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runStageCommand } from '@hitcast/core/stage';
-import { parseBackendOption, type BackendName } from '@hitcast/core/tf/backends';
+import { parseBackendOption, parseWorkersOption, WORKERS_OPTION_HELP, type BackendName } from '@hitcast/core/tf/backends';
 import { CNN_RUNS, type CnnRun } from './runs.ts';
 
 /**
@@ -17,7 +17,8 @@ export function registerCnnCommands(program: Command): void {
     .option('--run <name...>', `runs to train (${Object.keys(CNN_RUNS).join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')
     .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
-    .action(async (o: { songs?: string; out?: string; params?: string; run?: CnnRun[]; resume?: boolean; backend?: BackendName }) => {
-      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs }, backend: o.backend, resume: o.resume, options: { run: o.run } });
+    .option('--workers <n>', WORKERS_OPTION_HELP, parseWorkersOption)
+    .action(async (o: { songs?: string; out?: string; params?: string; run?: CnnRun[]; resume?: boolean; backend?: BackendName; workers?: number }) => {
+      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs }, backend: o.backend, resume: o.resume, options: { run: o.run }, overrides: o.workers ? { workers: o.workers } : {} });
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runStageCommand } from '@hitcast/core/stage';
-import { parseBackendOption, type BackendName } from '@hitcast/core/tf/backends';
+import { parseBackendOption, parseWorkersOption, WORKERS_OPTION_HELP, type BackendName } from '@hitcast/core/tf/backends';
 import { FUSION_RUNS, type FusionRun } from './runs.ts';
 
 /**
@@ -19,7 +19,8 @@ export function registerFusionCommands(program: Command): void {
     .option('--run <name...>', `runs to train (${FUSION_RUNS.join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')
     .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
-    .action(async (o: { songs?: string; cnn?: string; text?: string; out?: string; params?: string; run?: FusionRun[]; resume?: boolean; backend?: BackendName }) => {
+    .option('--workers <n>', WORKERS_OPTION_HELP, parseWorkersOption)
+    .action(async (o: { songs?: string; cnn?: string; text?: string; out?: string; params?: string; run?: FusionRun[]; resume?: boolean; backend?: BackendName; workers?: number }) => {
       await runStageCommand(() => import('./stage.ts'), {
         params: o.params,
         out: o.out,
@@ -27,6 +28,7 @@ export function registerFusionCommands(program: Command): void {
         backend: o.backend,
         resume: o.resume,
         options: { run: o.run },
+        overrides: o.workers ? { workers: o.workers } : {},
       });
     });
 }

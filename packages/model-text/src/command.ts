@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runStageCommand } from '@hitcast/core/stage';
-import { parseBackendOption, type BackendName } from '@hitcast/core/tf/backends';
+import { parseBackendOption, parseWorkersOption, WORKERS_OPTION_HELP, type BackendName } from '@hitcast/core/tf/backends';
 
 /**
  * Registers `hitcast train-text`: the help texts of stage model-text (outside its Nx hash; its behaviour is
@@ -16,7 +16,8 @@ export function registerTextCommands(program: Command): void {
     .option('--params <file>', 'stage parameters (JSON) (default: packages/model-text/params.json when run from the checkout, else the built-in defaults)')
     .option('--resume', 'continue each run from its last checkpoint and reuse tokenizer.json')
     .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
-    .action(async (o: { songs?: string; text?: string; out?: string; params?: string; resume?: boolean; backend?: BackendName }) => {
-      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs, text: o.text }, backend: o.backend, resume: o.resume });
+    .option('--workers <n>', WORKERS_OPTION_HELP, parseWorkersOption)
+    .action(async (o: { songs?: string; text?: string; out?: string; params?: string; resume?: boolean; backend?: BackendName; workers?: number }) => {
+      await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs, text: o.text }, backend: o.backend, resume: o.resume, overrides: o.workers ? { workers: o.workers } : {} });
     });
 }

@@ -20,6 +20,15 @@ export function parseBackendOption(value: string): BackendName {
   throw new HitcastError(`unknown backend '${value}'`, { fix: `use one of: ${BACKENDS.join(', ')}` });
 }
 
+/** The training commands' `--workers N`: threads that compute the batch shards (speed only). */
+export const WORKERS_OPTION_HELP = 'threads that train, the main one included (speed only: the same weights for any count; default: workers in the params file, 2)';
+
+export function parseWorkersOption(value: string): number {
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 1) return n;
+  throw new HitcastError(`--workers must be a whole number ≥ 1 (got '${value}')`, { fix: 'e.g. --workers 1 on a machine whose other core is busy' });
+}
+
 /** The backend named by the HITCAST_BACKEND environment variable, if any (checked like `--backend`). */
 export function backendFromEnvironment(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
   const value = env.HITCAST_BACKEND?.trim();
