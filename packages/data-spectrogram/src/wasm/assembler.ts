@@ -11,6 +11,7 @@ export interface WasmModule {
 }
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
@@ -53,6 +54,7 @@ export const i32 = (n: number) => [0x41, ...sleb(n)];
 // i32 arithmetic and comparisons
 export const I32 = {
   add: [0x6a],
+  sub: [0x6b],
   mul: [0x6c],
   shl: [0x74],
   geU: [0x4f],
@@ -66,6 +68,24 @@ export const V128 = {
   load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)], // align 16
   store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
   shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
+};
+/** Lane-wise integer SIMD (the PNG unfilter, png-unfilter-simd.ts). */
+export const V128_INT = {
+  load8x8U: (offset = 0) => [0xfd, ...uleb(0x02), 0, ...uleb(offset)], // 8 bytes, zero-extended to i16x8; align 1
+  store64Lane: (lane: number, offset = 0) => [0xfd, ...uleb(0x5b), 0, ...uleb(offset), lane],
+  and: [0xfd, ...uleb(0x4e)],
+  or: [0xfd, ...uleb(0x50)],
+  bitselect: [0xfd, ...uleb(0x52)], // (a, b, mask) → a where mask bits are 1, else b
+  narrowI16x8U: [0xfd, ...uleb(0x66)],
+  const: (bytes: number[]) => [0xfd, ...uleb(0x0c), ...bytes],
+};
+export const I16X8 = {
+  leS: [0xfd, ...uleb(0x33)],
+  abs: [0xfd, ...uleb(0x80)],
+  shrU: [0xfd, ...uleb(0x8d)],
+  add: [0xfd, ...uleb(0x8e)],
+  sub: [0xfd, ...uleb(0x91)],
+  splat: [0xfd, ...uleb(0x10)],
 };
 export const F64 = {
   load: (offset = 0) => [0x2b, 3, ...uleb(offset)], // align 8
