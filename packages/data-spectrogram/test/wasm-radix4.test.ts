@@ -29,8 +29,9 @@ describe('WasmRadix4FFT', () => {
     }
   });
 
-  it('macConj accumulates conj(spec · g) with the rounding of the scalar formula', () => {
-    const [n, batch] = [64, 3];
+  // 3 and 4: lanes written out (one kernel per batch up to 8); 9: the kernel that loops over lanes
+  it.each([3, 4, 9])('macConj accumulates conj(spec · g) with the rounding of the scalar formula (batch %i)', (batch) => {
+    const n = 64;
     const wasm = new WasmRadix4FFT(n, batch, [2 * n * batch, 4 * n, 2 * n * batch]);
     const [spec, g, acc] = wasm.buffers;
     spec.set(floatSignal(2 * n * batch, 1));
@@ -53,8 +54,8 @@ describe('WasmRadix4FFT', () => {
 });
 
 describe('ChirpZoom', () => {
-  it('reads its own WebAssembly input arrays with the bits of the JavaScript input product', () => {
-    const [M, outStart, outLen, lanes] = [3001, -512, 1025, 3];
+  it.each([3, 4, 9])('reads its own WebAssembly input arrays with the bits of the JavaScript input product (%i lanes)', (lanes) => {
+    const [M, outStart, outLen] = [3001, -512, 1025];
     const B = 4096 - outLen + 1;
     const zoom = new ChirpZoom(M, -1, 0, M, outStart, outLen, { L: 4096, B, blocks: Math.ceil(M / B), cost: 0 }, lanes);
     const { re, im } = zoom.inputs!;

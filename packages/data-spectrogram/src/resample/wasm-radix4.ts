@@ -81,15 +81,41 @@ function stage4Body(twiddles: boolean): number[] {
   return outer;
 }
 
+/** Batches whose lane loops are unrolled in macConj and chirpIn (one kernel each); others loop over lanes. */
+const UNROLLED_BATCHES = [1, 2, 3, 4, 5, 6, 7, 8];
+
 /**
  * macConj(spec, g, acc, L, lanes): acc[u, ℓ] += conj(spec[u, ℓ] · g[u]) for u < L, ℓ < lanes (the chirp-z's
- * kernel product, chirp.ts); same rounding as conj of the scalar xr·gr − xi·gi, xr·gi + xi·gr.
+ * kernel product, chirp.ts). conj(x·g) is computed as xr·(gr, −gi) + xi·(−gi, −gr): the same products and
+ * sums as conj of the scalar xr·gr − xi·gi, xr·gi + xi·gr up to signs, so the same bits (rounding is
+ * symmetric in sign). `unrolled`: a kernel for exactly that many lanes, each lane's code written out.
  */
-function macConjBody(): number[] {
+function macConjBody(unrolled?: number): number[] {
   const [SPEC, G, ACC, L, LANES] = [0, 1, 2, 3, 4];
   const [U, LANE, OFF, GP] = [5, 6, 7, 8];
-  const [GV, GX, XV] = [9, 10, 11];
-  const body = [
+  const [GV, GA, GB, XV] = [9, 10, 11, 12];
+  const lane = (offset: number) => [
+    ...get(SPEC), ...get(OFF), ...ADD32, ...load(offset), ...set(XV),
+    ...get(ACC), ...get(OFF), ...ADD32, // store address
+    ...get(ACC), ...get(OFF), ...ADD32, ...load(offset),
+    ...get(XV), ...get(XV), ...SPLAT_RE, ...get(GA), ...F64X2_MUL, ...get(XV), ...get(XV), ...SPLAT_IM, ...get(GB), ...F64X2_MUL, ...F64X2_ADD,
+    ...F64X2_ADD, ...store(offset),
+  ];
+  const lanes = unrolled
+    ? [...range(0, unrolled).flatMap((l) => lane(16 * l)), ...get(OFF), ...i32(16 * unrolled), ...ADD32, ...set(OFF)]
+    : [
+        ...i32(0), ...set(LANE),
+        ...BLOCK,
+        ...LOOP,
+        ...get(LANE), ...get(LANES), ...GE_U32, ...brIf(1),
+        ...lane(0),
+        ...get(OFF), ...i32(16), ...ADD32, ...set(OFF),
+        ...get(LANE), ...i32(1), ...ADD32, ...set(LANE),
+        ...br(0),
+        ...END,
+        ...END,
+      ];
+  return [
     ...i32(0), ...set(OFF),
     ...get(G), ...set(GP),
     ...i32(0), ...set(U),
@@ -97,64 +123,72 @@ function macConjBody(): number[] {
     ...LOOP,
     ...get(U), ...get(L), ...GE_U32, ...brIf(1),
     ...get(GP), ...load(), ...set(GV),
-    // gx = (−gi, gr)
-    ...get(GV), ...get(GV), ...SWAP, ...f64x2Const(-1, 1), ...F64X2_MUL, ...set(GX),
-    ...i32(0), ...set(LANE),
-    ...BLOCK,
-    ...LOOP,
-    ...get(LANE), ...get(LANES), ...GE_U32, ...brIf(1),
-    ...get(SPEC), ...get(OFF), ...ADD32, ...load(), ...set(XV),
-    ...get(ACC), ...get(OFF), ...ADD32, // store address
-    ...get(ACC), ...get(OFF), ...ADD32, ...load(),
-    ...cmul(XV, GV, GX), ...f64x2Const(1, -1), ...F64X2_MUL,
-    ...F64X2_ADD, ...store(),
-    ...get(OFF), ...i32(16), ...ADD32, ...set(OFF),
-    ...get(LANE), ...i32(1), ...ADD32, ...set(LANE),
-    ...br(0),
-    ...END,
-    ...END,
+    // ga = (gr, −gi), gb = (−gi, −gr): once per point for every lane
+    ...get(GV), ...f64x2Const(1, -1), ...F64X2_MUL, ...set(GA),
+    ...get(GV), ...get(GV), ...SWAP, ...f64x2Const(-1, -1), ...F64X2_MUL, ...set(GB),
+    ...lanes,
     ...get(GP), ...i32(16), ...ADD32, ...set(GP),
     ...get(U), ...i32(1), ...ADD32, ...set(U),
     ...br(0),
     ...END,
     ...END,
   ];
-  return body;
 }
 
 /**
  * chirpIn(re, im, chirp, buf, n, lanes, laneStride): buf[i·lanes + ℓ] = (re + i·im)[ℓ·laneStride + i] · chirp[i]
  * for i < n, ℓ < lanes (the chirp-z's input product, chirp.ts); re, im and laneStride in float64s, the
- * rest complex. Same rounding as re·cr − im·ci, re·ci + im·cr.
+ * rest complex. Same rounding as re·cr − im·ci, re·ci + im·cr. Point by point, every lane's product at
+ * once (the chirp value loaded once, buf written in order); `unrolled` as in macConj.
  */
-function chirpInBody(): number[] {
+function chirpInBody(unrolled?: number): number[] {
   const [RE, IM, CH, BUF, N, LANES, LSTRIDE] = [0, 1, 2, 3, 4, 5, 6];
-  const [I, LANE, SRC, DST] = [7, 8, 9, 10];
-  const [CV, CX] = [11, 12];
-  return [
+  const [I, LANE, SRC, DST, LBYTES] = [7, 8, 9, 10, 11];
+  const [CV, CX] = [28, 29];
+  // lane ℓ's real part at RE_BASE[ℓ] + SRC (SRC = 8·i; the bases precomputed), written to buf at DST + 16ℓ
+  const RE_BASE = range(12, 8);
+  const IM_BASE = range(20, 8);
+  const lane = (l: number) => [
+    ...get(DST),
+    ...get(RE_BASE[l]), ...get(SRC), ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CV), ...F64X2_MUL,
+    ...get(IM_BASE[l]), ...get(SRC), ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CX), ...F64X2_MUL,
+    ...F64X2_ADD, ...store(16 * l),
+  ];
+  const laneLoop = (extra: (l: number) => number[]) => [
     ...i32(0), ...set(LANE),
     ...BLOCK,
     ...LOOP,
     ...get(LANE), ...get(LANES), ...GE_U32, ...brIf(1),
-    ...get(LANE), ...get(LSTRIDE), ...MUL32, ...i32(3), ...SHL32, ...set(SRC), // byte offset of the lane in re/im
-    ...get(BUF), ...get(LANE), ...i32(4), ...SHL32, ...ADD32, ...set(DST),
+    ...extra(LANE),
+    ...get(LANE), ...i32(1), ...ADD32, ...set(LANE),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+  const genericLane = (laneLocal: number) => [
+    ...get(DST), ...get(laneLocal), ...i32(4), ...SHL32, ...ADD32,
+    ...get(RE), ...get(SRC), ...ADD32, ...get(LBYTES), ...get(laneLocal), ...MUL32, ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CV), ...F64X2_MUL,
+    ...get(IM), ...get(SRC), ...ADD32, ...get(LBYTES), ...get(laneLocal), ...MUL32, ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CX), ...F64X2_MUL,
+    ...F64X2_ADD, ...store(),
+  ];
+  return [
+    ...get(LSTRIDE), ...i32(3), ...SHL32, ...set(LBYTES),
+    ...range(0, unrolled ?? 0).flatMap((l) => [
+      ...get(RE), ...get(LBYTES), ...i32(l), ...MUL32, ...ADD32, ...set(RE_BASE[l]),
+      ...get(IM), ...get(LBYTES), ...i32(l), ...MUL32, ...ADD32, ...set(IM_BASE[l]),
+    ]),
+    ...get(BUF), ...set(DST),
+    ...i32(0), ...set(SRC),
     ...i32(0), ...set(I),
     ...BLOCK,
     ...LOOP,
     ...get(I), ...get(N), ...GE_U32, ...brIf(1),
     ...get(CH), ...get(I), ...i32(4), ...SHL32, ...ADD32, ...load(), ...set(CV),
     ...get(CV), ...get(CV), ...SWAP, ...f64x2Const(-1, 1), ...F64X2_MUL, ...set(CX),
-    ...get(DST),
-    ...get(RE), ...get(SRC), ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CV), ...F64X2_MUL,
-    ...get(IM), ...get(SRC), ...ADD32, ...F64.load(), ...F64X2.splat, ...get(CX), ...F64X2_MUL,
-    ...F64X2_ADD, ...store(),
-    ...get(SRC), ...i32(8), ...ADD32, ...set(SRC),
+    ...(unrolled ? range(0, unrolled).flatMap(lane) : laneLoop(genericLane)),
     ...get(DST), ...get(LANES), ...i32(4), ...SHL32, ...ADD32, ...set(DST),
+    ...get(SRC), ...i32(8), ...ADD32, ...set(SRC),
     ...get(I), ...i32(1), ...ADD32, ...set(I),
-    ...br(0),
-    ...END,
-    ...END,
-    ...get(LANE), ...i32(1), ...ADD32, ...set(LANE),
     ...br(0),
     ...END,
     ...END,
@@ -164,8 +198,12 @@ function chirpInBody(): number[] {
 const KERNELS: Kernel[] = [
   { name: 'stage4', params: 5, locals: { i32: 8, v128: 14 }, body: stage4Body(true) },
   { name: 'stage4First', params: 5, locals: { i32: 8, v128: 14 }, body: stage4Body(false) },
-  { name: 'macConj', params: 5, locals: { i32: 4, v128: 3 }, body: macConjBody() },
-  { name: 'chirpIn', params: 7, locals: { i32: 4, v128: 2 }, body: chirpInBody() },
+  { name: 'macConj', params: 5, locals: { i32: 4, v128: 4 }, body: macConjBody() },
+  { name: 'chirpIn', params: 7, locals: { i32: 21, v128: 2 }, body: chirpInBody() },
+  ...UNROLLED_BATCHES.flatMap((b): Kernel[] => [
+    { name: `macConj${b}`, params: 5, locals: { i32: 4, v128: 4 }, body: macConjBody(b) },
+    { name: `chirpIn${b}`, params: 7, locals: { i32: 21, v128: 2 }, body: chirpInBody(b) },
+  ]),
 ];
 
 let compiled: WasmModule | null | undefined;
@@ -223,8 +261,9 @@ export class WasmRadix4FFT {
     const { memory, exports } = instantiate(kernelModule()!, tableBytes + 2 * bufferBytes + userBytes);
     this.stage4 = exports.stage4 as WasmRadix4FFT['stage4'];
     this.stage4First = exports.stage4First as WasmRadix4FFT['stage4'];
-    this.mac = exports.macConj as WasmRadix4FFT['mac'];
-    this.chirp = exports.chirpIn as WasmRadix4FFT['chirp'];
+    const unrolled = UNROLLED_BATCHES.includes(batch);
+    this.mac = exports[unrolled ? `macConj${batch}` : 'macConj'] as WasmRadix4FFT['mac'];
+    this.chirp = exports[unrolled ? `chirpIn${batch}` : 'chirpIn'] as WasmRadix4FFT['chirp'];
     let offset = 0;
     this.stages = tables.map((t) => {
       new Float64Array(memory.buffer, offset, t.values.length).set(t.values);
