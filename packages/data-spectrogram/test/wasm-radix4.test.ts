@@ -5,8 +5,23 @@
 import { describe, expect, it } from 'vitest';
 import { ChirpZoom, bestChirp } from '../src/resample/chirp.ts';
 import { MixedFFT } from '../src/resample/mixed.ts';
-import { WasmRadix4FFT } from '../src/resample/wasm-radix4.ts';
+import { laneOffsets, WasmRadix4FFT, type BatchLayout } from '../src/resample/wasm-radix4.ts';
 import { floatSignal, relErr } from './fixtures/scipy/load.ts';
+
+/** Interleaved (mixed.ts's batched layout) → `layout`, or back with `inverse`. */
+function relayout(x: Float64Array, batch: number, layout: BatchLayout, inverse = false): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let u = 0; u < x.length / (2 * batch); u++) {
+    for (let l = 0; l < batch; l++) {
+      const { re, im } = laneOffsets(layout, l);
+      const [a, b] = [2 * batch * u + 2 * l, 2 * batch * u + re];
+      const [c, d] = [2 * batch * u + 2 * l + 1, 2 * batch * u + im];
+      if (inverse) [out[a], out[c]] = [x[b], x[d]];
+      else [out[b], out[d]] = [x[a], x[c]];
+    }
+  }
+  return out;
+}
 
 describe('WasmRadix4FFT', () => {
   it('is available here (Node ≥ 20 has WebAssembly SIMD) and only for powers of four', () => {
@@ -15,18 +30,23 @@ describe('WasmRadix4FFT', () => {
     for (const n of [1, 2, 8, 2048, 8192, 3000]) expect(WasmRadix4FFT.supports(n), String(n)).toBe(false);
   });
 
-  it('equals MixedFFT bit for bit, single and batched, and leaves its input alone', () => {
-    for (const [n, batch] of [[4, 1], [16, 3], [256, 1], [1024, 2], [4096, 4], [16384, 1]]) {
+  it('equals MixedFFT bit for bit, single and batched, in both layouts, and leaves its input alone', () => {
+    const cases: [number, number, BatchLayout][] = [[4, 1, 'interleaved'], [16, 3, 'interleaved'], [256, 1, 'interleaved'], [1024, 2, 'interleaved'], [4096, 4, 'interleaved'], [16384, 1, 'interleaved'], [16, 2, 'pairs'], [1024, 2, 'pairs'], [4096, 4, 'pairs'], [64, 6, 'pairs'], [256, 8, 'pairs']];
+    for (const [n, batch, layout] of cases) {
       const x = floatSignal(2 * n * batch, n + batch);
       const expected = new Float64Array(2 * n * batch);
       new MixedFFT(n, batch).transform(x, expected);
-      const wasm = new WasmRadix4FFT(n, batch, [2 * n * batch, 2 * n * batch]);
+      const wasm = new WasmRadix4FFT(n, batch, [2 * n * batch, 2 * n * batch], layout);
+      expect(wasm.layout).toBe(layout);
       const [input, output] = wasm.buffers;
-      input.set(x);
+      input.set(relayout(x, batch, layout));
       wasm.transform(input, output);
-      expect(output, `n=${n} batch=${batch}`).toEqual(expected);
-      expect(input).toEqual(x);
+      expect(relayout(output, batch, layout, true), `n=${n} batch=${batch} ${layout}`).toEqual(expected);
+      expect(relayout(input, batch, layout, true)).toEqual(x);
     }
+    // even batches with kernels take the pairs layout by default
+    expect([2, 4, 6, 8].map(WasmRadix4FFT.layoutFor)).toEqual(['pairs', 'pairs', 'pairs', 'pairs']);
+    expect([1, 3, 10].map(WasmRadix4FFT.layoutFor)).toEqual(['interleaved', 'interleaved', 'interleaved']);
   });
 
   // 3 and 4: lanes written out (one kernel per batch up to 8); 9: the kernel that loops over lanes
@@ -43,9 +63,10 @@ describe('WasmRadix4FFT', () => {
       const gr = g[gStart + 2 * u];
       const gi = g[gStart + 2 * u + 1];
       for (let l = 0; l < batch; l++) {
-        const p = 2 * (u * batch + l);
-        expected[p] += spec[p] * gr - spec[p + 1] * gi;
-        expected[p + 1] -= spec[p] * gi + spec[p + 1] * gr;
+        const { re, im } = laneOffsets(wasm.layout, l); // batch 4: the pairs layout
+        const [p, q] = [2 * batch * u + re, 2 * batch * u + im];
+        expected[p] += spec[p] * gr - spec[q] * gi;
+        expected[q] -= spec[p] * gi + spec[q] * gr;
       }
     }
     wasm.macConj(spec, g, gStart, acc);

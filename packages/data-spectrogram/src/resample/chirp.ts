@@ -23,7 +23,7 @@
  */
 import { MixedFFT } from './mixed.ts';
 import { mod, mulmod } from './modular.ts';
-import { WasmRadix4FFT } from './wasm-radix4.ts';
+import { laneOffsets, WasmRadix4FFT } from './wasm-radix4.ts';
 
 /** A batched forward FFT over the plan's buffers: the WebAssembly radix-4 for powers of four, else mixed.ts. */
 interface BatchedFFT {
@@ -84,6 +84,9 @@ export class ChirpZoom {
   private readonly buf: Float64Array;
   private readonly spec: Float64Array;
   private readonly acc: Float64Array;
+  /** Per lane, where its real and imaginary parts sit within a point's 2·lanes values (the FFT's layout). */
+  private readonly laneRe: Int32Array;
+  private readonly laneIm: Int32Array;
 
   constructor(
     readonly M: number,
@@ -136,27 +139,30 @@ export class ChirpZoom {
       this.inputs = null;
     }
     this.cin.set(cin);
+    const layout = this.wasm?.layout ?? 'interleaved';
+    this.laneRe = Int32Array.from({ length: lanes }, (_, l) => laneOffsets(layout, l).re);
+    this.laneIm = Int32Array.from({ length: lanes }, (_, l) => laneOffsets(layout, l).im);
     // G_j = DFT_L(g_j) / L, g_j[u] = conj(c[outStart - inStart - j·B - (B - 1) + u]), u < B + outLen - 1:
     // `lanes` kernel blocks per batched transform (per lane the same bits as one at a time).
-    const { buf, spec, G } = this;
+    const { buf, spec, G, laneRe, laneIm } = this;
     const width = B + outLen - 1;
     const stride = 2 * lanes;
     for (let j0 = 0; j0 < blocks; j0 += lanes) {
       buf.fill(0);
       for (let l = 0; l < lanes && j0 + l < blocks; l++) {
         const m0 = outStart - inStart - (j0 + l) * B - (B - 1);
-        for (let u = 0, o = 2 * l; u < width; u++, o += stride) {
+        for (let u = 0, o = 0; u < width; u++, o += stride) {
           const a = 2 * Math.abs(m0 + u);
-          buf[o] = table[a];
-          buf[o + 1] = -table[a + 1];
+          buf[o + laneRe[l]] = table[a];
+          buf[o + laneIm[l]] = -table[a + 1];
         }
       }
       this.fft.transform(buf, spec);
       for (let l = 0; l < lanes && j0 + l < blocks; l++) {
         const base = 2 * L * (j0 + l);
-        for (let u = 0, o = 2 * l; u < L; u++, o += stride) {
-          G[base + 2 * u] = spec[o] / L;
-          G[base + 2 * u + 1] = spec[o + 1] / L;
+        for (let u = 0, o = 0; u < L; u++, o += stride) {
+          G[base + 2 * u] = spec[o + laneRe[l]] / L;
+          G[base + 2 * u + 1] = spec[o + laneIm[l]] / L;
         }
       }
     }
@@ -169,13 +175,14 @@ export class ChirpZoom {
     const stride = 2 * lanes;
     for (let l = 0; l < count; l++) {
       const src = l * inLen + t0;
-      for (let i = 0, c = 2 * t0, o = 2 * l; i < n; i++, c += 2, o += stride) {
+      const [oRe, oIm] = [this.laneRe[l], this.laneIm[l]];
+      for (let i = 0, c = 2 * t0, o = 0; i < n; i++, c += 2, o += stride) {
         const ar = re[src + i];
         const ai = im[src + i];
         const cr = cin[c];
         const ci = cin[c + 1];
-        buf[o] = ar * cr - ai * ci;
-        buf[o + 1] = ar * ci + ai * cr;
+        buf[o + oRe] = ar * cr - ai * ci;
+        buf[o + oIm] = ar * ci + ai * cr;
       }
     }
   }
@@ -237,9 +244,10 @@ export class ChirpZoom {
     // y[s] = conj(spec[B - 1 + s]); out[s] = cout[s] · y[s]
     for (let l = 0; l < count; l++) {
       const o = 2 * l * outLen;
-      for (let s = 0, p = (B - 1) * stride + 2 * l; s < outLen; s++, p += stride) {
+      const dIm = this.laneIm[l] - this.laneRe[l];
+      for (let s = 0, p = (B - 1) * stride + this.laneRe[l]; s < outLen; s++, p += stride) {
         const yr = spec[p];
-        const yi = -spec[p + 1];
+        const yi = -spec[p + dIm];
         const cr = cout[2 * s];
         const ci = cout[2 * s + 1];
         out[o + 2 * s] = yr * cr - yi * ci;

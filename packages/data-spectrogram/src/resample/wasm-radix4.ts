@@ -14,6 +14,7 @@
  */
 
 import { BLOCK, br, brIf, compileKernels, END, F64, F64X2, get, i32, I32, instantiate, LOOP, range, set, V128, type Kernel, type WasmModule } from '../wasm/assembler.ts';
+import { PAIRS_BATCHES, PAIRS_KERNELS } from './wasm-radix4-pairs.ts';
 
 const [ADD32, MUL32, SHL32, GE_U32] = [I32.add, I32.mul, I32.shl, I32.geU];
 const [load, store, shuffle] = [V128.load, V128.store, V128.shuffle];
@@ -204,6 +205,7 @@ const KERNELS: Kernel[] = [
     { name: `macConj${b}`, params: 5, locals: { i32: 4, v128: 4 }, body: macConjBody(b) },
     { name: `chirpIn${b}`, params: 7, locals: { i32: 21, v128: 2 }, body: chirpInBody(b) },
   ]),
+  ...PAIRS_KERNELS,
 ];
 
 let compiled: WasmModule | null | undefined;
@@ -215,18 +217,38 @@ function kernelModule(): WasmModule | null {
 
 
 /**
+ * How a batch's complex values lie in memory, point by point: "interleaved" — lane ℓ's (re, im) at
+ * 2ℓ, 2ℓ + 1 (mixed.ts's batched layout); "pairs" — lanes 2p, 2p + 1 as (re, re, im, im) at 4p … 4p + 3
+ * (even batches; about half the instructions, see wasm-radix4-pairs.ts). Same bits either way.
+ */
+export type BatchLayout = 'interleaved' | 'pairs';
+
+/** Offsets, in doubles within one point's 2·batch values, of lane ℓ's real and imaginary parts. */
+export function laneOffsets(layout: BatchLayout, lane: number): { re: number; im: number } {
+  if (layout === 'interleaved') return { re: 2 * lane, im: 2 * lane + 1 };
+  const re = 4 * (lane >> 1) + (lane & 1);
+  return { re, im: re + 2 };
+}
+
+/**
  * A batched power-of-four FFT (forward, unnormalised) whose data live in its own WebAssembly memory: the
  * caller works in `buffers` (of the lengths it asked for, in doubles; a transform's operands hold 2·n·batch,
- * interleaved complex in mixed.ts's batched layout) and calls transform(src, dst) or macConj on them.
+ * complex, point by point in `layout`) and calls transform(src, dst) or macConj on them.
  */
 export class WasmRadix4FFT {
   readonly buffers: Float64Array[];
+  readonly layout: BatchLayout;
   private readonly stage4: (x: number, y: number, tw: number, Ls: number, r: number) => void;
   private readonly stage4First: WasmRadix4FFT['stage4'];
   private readonly mac: (spec: number, g: number, acc: number, L: number, lanes: number) => void;
   private readonly chirp: (re: number, im: number, chirp: number, buf: number, n: number, lanes: number, laneStride: number) => void;
   private readonly stages: { Ls: number; r: number; tw: number }[];
   private readonly work: [number, number];
+
+  /** The layout a batch gets: pairs where kernels exist for it, else interleaved. */
+  static layoutFor(batch: number): BatchLayout {
+    return PAIRS_BATCHES.includes(batch) ? 'pairs' : 'interleaved';
+  }
 
   static supports(n: number): boolean {
     return n >= 4 && (n & (n - 1)) === 0 && Math.log2(n) % 2 === 0 && kernelModule() !== null;
@@ -236,7 +258,10 @@ export class WasmRadix4FFT {
     readonly n: number,
     readonly batch: number,
     bufferLengths: number[],
+    layout: BatchLayout = WasmRadix4FFT.layoutFor(batch),
   ) {
+    if (layout === 'pairs' && !PAIRS_BATCHES.includes(batch)) throw new RangeError(`WasmRadix4FFT: no pairs kernels for a batch of ${batch}`);
+    this.layout = layout;
     if (!WasmRadix4FFT.supports(n)) throw new RangeError(`WasmRadix4FFT: ${n} is not a power of four (or no WebAssembly SIMD)`);
     const tables: { Ls: number; r: number; values: Float64Array }[] = [];
     for (let L = 4; L <= n; L *= 4) {
@@ -250,7 +275,8 @@ export class WasmRadix4FFT {
           const angle = (2 * Math.PI * q) / L;
           const wr = Math.cos(angle);
           const wi = -Math.sin(angle);
-          values.set([wr, wi, -wi, wr], 12 * f1 + 4 * (c - 1));
+          // interleaved: w = (wr, wi), wx = (−wi, wr); pairs: (wr, wr), (wi, wi)
+          values.set(layout === 'pairs' ? [wr, wr, wi, wi] : [wr, wi, -wi, wr], 12 * f1 + 4 * (c - 1));
         }
       }
       tables.push({ Ls, r: (n / L) * batch, values });
@@ -259,11 +285,20 @@ export class WasmRadix4FFT {
     const tableBytes = tables.reduce((s, t) => s + t.values.byteLength, 0);
     const userBytes = bufferLengths.reduce((s, n) => s + 16 * Math.ceil(n / 2), 0); // 16-byte aligned
     const { memory, exports } = instantiate(kernelModule()!, tableBytes + 2 * bufferBytes + userBytes);
-    this.stage4 = exports.stage4 as WasmRadix4FFT['stage4'];
-    this.stage4First = exports.stage4First as WasmRadix4FFT['stage4'];
-    const unrolled = UNROLLED_BATCHES.includes(batch);
-    this.mac = exports[unrolled ? `macConj${batch}` : 'macConj'] as WasmRadix4FFT['mac'];
-    this.chirp = exports[unrolled ? `chirpIn${batch}` : 'chirpIn'] as WasmRadix4FFT['chirp'];
+    if (layout === 'pairs') {
+      this.stage4 = exports.stage4Pairs as WasmRadix4FFT['stage4'];
+      this.stage4First = exports.stage4PairsFirst as WasmRadix4FFT['stage4'];
+      const mac = exports[`macConjPairs${batch}`] as (spec: number, g: number, acc: number, L: number) => void;
+      const chirp = exports[`chirpInPairs${batch}`] as (re: number, im: number, chirp: number, buf: number, n: number, laneStride: number) => void;
+      this.mac = (spec, g, acc, L) => mac(spec, g, acc, L);
+      this.chirp = (re, im, ch, buf, n, _lanes, laneStride) => chirp(re, im, ch, buf, n, laneStride);
+    } else {
+      this.stage4 = exports.stage4 as WasmRadix4FFT['stage4'];
+      this.stage4First = exports.stage4First as WasmRadix4FFT['stage4'];
+      const unrolled = UNROLLED_BATCHES.includes(batch);
+      this.mac = exports[unrolled ? `macConj${batch}` : 'macConj'] as WasmRadix4FFT['mac'];
+      this.chirp = exports[unrolled ? `chirpIn${batch}` : 'chirpIn'] as WasmRadix4FFT['chirp'];
+    }
     let offset = 0;
     this.stages = tables.map((t) => {
       new Float64Array(memory.buffer, offset, t.values.length).set(t.values);

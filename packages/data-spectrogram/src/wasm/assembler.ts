@@ -90,6 +90,11 @@ export const I16X8 = {
 export const F64 = {
   load: (offset = 0) => [0x2b, 3, ...uleb(offset)], // align 8
 };
+/** One float64 into lane 0 of a zeroed vector / into `lane` of a vector on the stack. */
+export const V128_F64 = {
+  load64Zero: (offset = 0) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
+  load64Lane: (lane: number, offset = 0) => [0xfd, ...uleb(0x57), 3, ...uleb(offset), lane],
+};
 export const F64X2 = {
   splat: [0xfd, ...uleb(0x14)],
   add: [0xfd, ...uleb(0xf0)],
