@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { serveTasks } from '@hitcast/core/worker-pool';
 import { decodeGrayPng } from './png.ts';
-import { downsampleSpectrogram } from './resample/index.ts';
+import { downsampleSpectrogram } from './resample/spectrogram.ts'; // not the index: it pulls in the pool
 
 /** One file's work, off the main thread: PNG bytes in, the down-sampled uint8 spectrogram out. */
 export interface SpectrogramTask {

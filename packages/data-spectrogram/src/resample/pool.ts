@@ -17,7 +17,7 @@
  */
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptWorker } from '@hitcast/core';
+import { startTypeScriptWorker } from '@hitcast/core/worker-pool';
 import {
   checkSpectrogramArgs,
   DEFAULT_SPECTROGRAM_SIZE,
