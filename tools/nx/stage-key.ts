@@ -5,6 +5,7 @@
 //   data     a fingerprint of each data file or folder the parameters name
 //   input    a fingerprint of each input no upstream task writes (the definition's untrackedInputs), if present
 //   backend  for stages that train or predict: the tfjs backend that will run and its package version
+//            (webgpu: and the adapter it runs on)
 // Source code and upstream artifacts enter the hash through the target's other inputs (project.json).
 import { loadStageDefinition, resultParams } from '@hitcast/core/stage';
 import { readStageParams } from '@hitcast/core/stage';
@@ -21,5 +22,5 @@ const untracked = Object.fromEntries((definition.untrackedInputs ?? []).map((nam
 for (const line of dataFingerprints(untracked)) console.log(`input ${line}`);
 if (definition.usesBackend) {
   const backend = await probeBackend();
-  console.log(`backend ${backend.name} ${backend.package}@${backend.version}`);
+  console.log(`backend ${backend.name} ${backend.package}@${backend.version}${backend.device ? ` on ${backend.device}` : ''}`);
 }

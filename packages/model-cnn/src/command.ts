@@ -16,7 +16,7 @@ export function registerCnnCommands(program: Command): void {
     .option('--params <file>', 'stage parameters (JSON) (default: packages/model-cnn/params.json when run from the checkout, else the built-in defaults)')
     .option('--run <name...>', `runs to train (${Object.keys(CNN_RUNS).join(', ')})`)
     .option('--resume', 'continue each run from its last checkpoint')
-    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
+    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, webgpu, tensorflow, wasm, cpu; webgpu also runs on a software adapter when named); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
     .option('--workers <n>', WORKERS_OPTION_HELP, parseWorkersOption)
     .action(async (o: { songs?: string; out?: string; params?: string; run?: CnnRun[]; resume?: boolean; backend?: BackendName; workers?: number }) => {
       await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs }, backend: o.backend, resume: o.resume, options: { run: o.run }, overrides: o.workers ? { workers: o.workers } : {} });

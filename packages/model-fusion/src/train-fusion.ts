@@ -60,7 +60,7 @@ export async function trainFusionStage(options: TrainFusionOptions): Promise<Run
     if (run === 'fusion-pretrained') {
       const cnn = await loadBackbone(path.join(options.cnnDir, 'cnn-pretrained', 'model'), 'model-cnn');
       const text = await loadBackbone(path.join(options.textDir, 'text-pretrained', 'model'), 'model-text');
-      const raw = frozenFeatures(cnnFeaturesModel(cnn), textFeaturesModel(text), examples, height, width);
+      const raw = await frozenFeatures(cnnFeaturesModel(cnn), textFeaturesModel(text), examples, height, width);
       const scaling = featureScaling(raw, examples);
       const features = standardize(raw, scaling);
       reports.push(
@@ -74,8 +74,8 @@ export async function trainFusionStage(options: TrainFusionOptions): Promise<Run
             validationBatches: () => featureBatches(features, examples, { split: 'validation', batchSize: params.batchSize, seed: params.seed }),
             ...schedule,
           },
-          finish: () => {
-            const predictions = predictFeatures(head, features, examples);
+          finish: async () => {
+            const predictions = await predictFeatures(head, features, examples);
             foldScalingIntoHead(head, scaling); // the saved model takes raw features, like the backbones give them
             // Saved as one model for users: spectrogram + tokens → popularity.
             return { predictions, model: buildCombinedModel(cnnFeaturesModel(cnn), textFeaturesModel(text), head), metadata };
@@ -123,7 +123,7 @@ async function loadBackbone(dir: string, stage: string): Promise<tf.LayersModel>
 
 
 /** Both backbones' 64 features for every song, side by side ([songs, 128]), in inference mode. */
-export function frozenFeatures(cnn: tf.LayersModel, text: tf.LayersModel, examples: FusionExample[], height: number, width: number, batchSize = 32): Float32Array {
+export async function frozenFeatures(cnn: tf.LayersModel, text: tf.LayersModel, examples: FusionExample[], height: number, width: number, batchSize = 32): Promise<Float32Array> {
   const out = new Float32Array(examples.length * 128);
   for (let start = 0; start < examples.length; start += batchSize) {
     const rows = examples.slice(start, start + batchSize);
@@ -131,7 +131,7 @@ export function frozenFeatures(cnn: tf.LayersModel, text: tf.LayersModel, exampl
       const [pixels, tokens] = toInputs(rows, height, width);
       return tf.concat([cnn.predict(pixels) as tf.Tensor, text.predict(tokens) as tf.Tensor], 1);
     });
-    out.set(joined.dataSync(), start * 128);
+    out.set(await joined.data(), start * 128); // asynchronously: webgpu in Node has no synchronous read
     joined.dispose();
   }
   return out;
@@ -178,9 +178,9 @@ export function foldScalingIntoHead(head: tf.LayersModel, { mean, std }: Feature
   layer.setWeights(folded);
 }
 
-function predictFeatures(head: tf.LayersModel, features: Float32Array, examples: FusionExample[]): Prediction[] {
+async function predictFeatures(head: tf.LayersModel, features: Float32Array, examples: FusionExample[]): Promise<Prediction[]> {
   const output = tf.tidy(() => head.predict(tf.tensor2d(features, [examples.length, 128])) as tf.Tensor);
-  const values = output.dataSync();
+  const values = await output.data();
   output.dispose();
   return examples.map((e, i) => ({ id: e.id, split: e.split, predicted: values[i] * 100, actual: e.popularity }));
 }

@@ -15,7 +15,7 @@ export function registerTextCommands(program: Command): void {
     .option('--out <dir>', 'output folder: tokenizer.json and one sub-folder per run (default: artifacts/model-text)')
     .option('--params <file>', 'stage parameters (JSON) (default: packages/model-text/params.json when run from the checkout, else the built-in defaults)')
     .option('--resume', 'continue each run from its last checkpoint and reuse tokenizer.json')
-    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
+    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, webgpu, tensorflow, wasm, cpu; webgpu also runs on a software adapter when named); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
     .option('--workers <n>', WORKERS_OPTION_HELP, parseWorkersOption)
     .action(async (o: { songs?: string; text?: string; out?: string; params?: string; resume?: boolean; backend?: BackendName; workers?: number }) => {
       await runStageCommand(() => import('./stage.ts'), { params: o.params, out: o.out, inputs: { songs: o.songs, text: o.text }, backend: o.backend, resume: o.resume, overrides: o.workers ? { workers: o.workers } : {} });

@@ -239,12 +239,14 @@ export function meanPopularity(set: EncodedSet, rows: ArrayLike<number>): number
 }
 
 /** Predicted popularity (0–100, clamped: the scale has no values outside it) for the given rows, in their order. */
-export function predictPopularity(model: tf.LayersModel, set: EncodedSet, rows: Int32Array, batchSize = 512): Float32Array {
+export async function predictPopularity(model: tf.LayersModel, set: EncodedSet, rows: Int32Array, batchSize = 512): Promise<Float32Array> {
   const out = new Float32Array(rows.length);
   // Batches of similar length (faster), written back to where each row was asked for.
   const lengths = Uint8Array.from(rows, (r) => set.lengths[r]);
   for (const chunk of lengthSortedBatches(lengths, Int32Array.from(rows.keys()), batchSize)) {
-    const values = tf.tidy(() => (model.predict(idsTensor(set, Array.from(chunk, (i) => rows[i]))) as tf.Tensor).dataSync());
+    const output = tf.tidy(() => model.predict(idsTensor(set, Array.from(chunk, (i) => rows[i]))) as tf.Tensor);
+    const values = await output.data(); // asynchronously: webgpu in Node has no synchronous read
+    output.dispose();
     chunk.forEach((i, k) => (out[i] = Math.min(100, Math.max(0, 100 * values[k]))));
   }
   return out;

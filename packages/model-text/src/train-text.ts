@@ -170,12 +170,12 @@ async function trainRun(run: RunName, data: RunData, settings: RunSettings): Pro
       ...shardingOptions(params),
       setupModule: TEXT_LAYERS_MODULE,
     },
-    finish: () => {
+    finish: async () => {
       progress?.finish();
       // Every merged-set song's prediction; the shared report judges the test split beside predicting the
       // merged set's train mean (the same baseline every model is shown with).
       const all = Int32Array.from({ length: songs.size }, (_, i) => i);
-      const predictedAll = predictPopularity(model, songs, all);
+      const predictedAll = await predictPopularity(model, songs, all);
       const predictions: Prediction[] = Array.from(all, (i) => ({ id: songs.songIds![i], split: SPLITS[songs.splits[i]], predicted: predictedAll[i], actual: songs.popularity[i] }));
       samplesPerSecond = timing.ms > 0 ? (1000 * timing.samples) / timing.ms : NaN;
       const extra: Record<string, unknown> = {
@@ -188,7 +188,7 @@ async function trainRun(run: RunName, data: RunData, settings: RunSettings): Pro
         // The pre-training set's own held-out rows, with the mean of the rows it learned from.
         const textTest = rowsOf(train, 'test');
         const textActual = popularityOf(train, textTest);
-        extra.textSetTest = regressionMetrics(predictPopularity(model, train, textTest), textActual);
+        extra.textSetTest = regressionMetrics(await predictPopularity(model, train, textTest), textActual);
         extra.textSetTestBaseline = regressionMetrics(new Float32Array(textTest.length).fill(trainMean), textActual);
       }
       return { predictions, extra, metadata: { hitcast: { stage: 'model-text', run, config, tokenizer: '../../tokenizer.json' } } };

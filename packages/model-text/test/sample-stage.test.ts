@@ -81,7 +81,7 @@ describe('stage model-text on the committed sample', () => {
       // The saved model, loaded back as the fusion stage will, predicts exactly what was written.
       const model = await loadModel(path.join(outDir, run.run, 'model'));
       const all = Int32Array.from({ length: songs.size }, (_, i) => i);
-      expect(Array.from(predictPopularity(model, songs, all))).toEqual(rows.map((r) => r.predicted));
+      expect(Array.from(await predictPopularity(model, songs, all))).toEqual(rows.map((r) => r.predicted));
       model.dispose();
     }
     const pretrained = metricsOf('text-pretrained');

@@ -67,7 +67,7 @@ describe('text model on a synthetic set', () => {
     expect(result.history.length).toBe(8);
 
     const actual = popularityOf(set, test);
-    const ours = regressionMetrics(predictPopularity(model, set, test), actual);
+    const ours = regressionMetrics(await predictPopularity(model, set, test), actual);
     const baseline = regressionMetrics(new Float32Array(actual.length).fill(trainMean), actual);
     // Year alone would leave an RMSE of ~0.65 × the baseline's; below 0.4 needs the artist tokens too
     // (noise alone leaves ~0.2).

@@ -44,7 +44,7 @@ export function registerPredictCommands(program: Command): void {
     .option('--csv <file>', 'predict every row of this CSV file (columns spectrogram, artist, title, year; header row)')
     .option('--out <file>', 'with --csv: write the results to FILE.jsonl or FILE.csv instead of stdout')
     .option('--workers <n>', 'with --csv of 64 rows or more: worker threads that read the spectrograms and run the model, each with its own copy (0: all on the main thread; default: one per core)', nonNegativeInteger)
-    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: the best that loads, as in training', parseBackendOption)
+    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu; not webgpu, which cannot read results synchronously in Node); default: the best that loads, as in training', parseBackendOption)
     .addHelpText('after', PREDICT_HELP)
     .action(async (options: PredictCommandOptions) => {
       const { runPredictCommand } = await import('./predict-command.ts');

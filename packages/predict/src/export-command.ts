@@ -1,4 +1,4 @@
-import { selectBackend, type BackendName } from '@hitcast/core/tf';
+import { selectBackend, SYNCHRONOUS_READS, type BackendName } from '@hitcast/core/tf';
 import { exportBundle } from './export.ts';
 
 export interface ExportCommandOptions {
@@ -11,7 +11,7 @@ export interface ExportCommandOptions {
 
 /** `hitcast export`: writes the bundle, checks it against its run's predictions, and prints what it holds. */
 export async function runExportCommand(options: ExportCommandOptions): Promise<void> {
-  await selectBackend(options.backend);
+  await selectBackend(options.backend, { exclude: SYNCHRONOUS_READS });
   const result = await exportBundle({
     run: options.run,
     out: options.out,

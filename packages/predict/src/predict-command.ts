@@ -140,8 +140,8 @@ function listRows(rows: number[]): string {
 /** Selects the backend as training does; its line goes to stderr. */
 async function selectBackendHere(preferred: BackendName | undefined) {
   await loadTfjs();
-  const { selectBackend } = await import('@hitcast/core/tf');
-  return selectBackend(preferred);
+  const { selectBackend, SYNCHRONOUS_READS } = await import('@hitcast/core/tf');
+  return selectBackend(preferred, { exclude: SYNCHRONOUS_READS });
 }
 
 /** Selects the backend, then loads the bundle's model on this thread. */

@@ -30,9 +30,9 @@ export async function predictTask(task: PredictTask): Promise<PredictTaskResult>
   try {
     loading ??= (async () => {
       await loadTfjs();
-      const { selectBackend } = await import('@hitcast/core/tf');
+      const { selectBackend, SYNCHRONOUS_READS } = await import('@hitcast/core/tf');
       const { Predictor } = await import('./predictor.ts');
-      const choice = await selectBackend(task.backend, { log: () => {} });
+      const choice = await selectBackend(task.backend, { log: () => {}, exclude: SYNCHRONOUS_READS });
       return { predictor: await Predictor.load(task.bundleDir), backend: { name: choice.name, note: choice.note } };
     })();
     const { predictor, backend } = await loading;

@@ -15,7 +15,7 @@ export function registerTuneCommands(program: Command): void {
     .option('--timeout <seconds>', 'start no new trial after this long', positiveInteger)
     .option('--params <file>', 'search spaces and budgets (default: packages/tuning/params.json)')
     .option('--artifacts <dir>', "the pipeline's artifacts folder (default: artifacts)")
-    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, tensorflow, wasm, cpu); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
+    .option('--backend <name>', 'tfjs backend (tensorflow-gpu, webgpu, tensorflow, wasm, cpu; webgpu also runs on a software adapter when named); default: $HITCAST_BACKEND, else the best that loads', parseBackendOption)
     .action(async (o: { model?: TunedModel; trials?: number; study?: string; timeout?: number; params?: string; artifacts?: string; backend?: BackendName }) => {
       if (!o.model) tune.error(`error: required option '--model <model>' not specified (one of ${TUNED_MODELS.join(', ')})`);
       const { runTuneCommand } = await import('./tune-command.ts');

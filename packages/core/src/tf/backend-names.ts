@@ -4,12 +4,14 @@
  */
 import { HitcastError } from '../errors.ts';
 
-export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+// webgpu comes before tfjs-node only with a hardware adapter (a software one is skipped unless asked for).
+export const BACKENDS = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/** The npm package behind each backend (the native ones are optional dependencies). */
+/** The npm package behind each backend (the native ones and webgpu are optional dependencies; webgpu also needs `webgpu`, Dawn). */
 export const BACKEND_PACKAGES: Record<BackendName, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu',

@@ -100,23 +100,44 @@ export function defaultWorkers(shards: number): number {
 }
 
 /**
- * The gradient of `loss(target, model(inputs))` over `variables`, with dropout seeded by (step, shard).
- * The same function runs a shard on the main thread and in a worker.
+ * The gradient of `loss(target, model(inputs))` over `variables`, with dropout seeded by (step, shard),
+ * the loss left as a tensor (webgpu in Node cannot read a tensor synchronously: read it with `await`).
  */
-export function shardGradients(
+export function shardGradientTensors(
   model: tf.LayersModel,
   loss: LossName,
   inputs: tf.Tensor | tf.Tensor[],
   target: tf.Tensor,
   variables: tf.Variable[] = model.trainableWeights.map((w) => w.read() as tf.Variable),
   at: { step: number; shard: number } = { step: trainingStep.value, shard: trainingStep.shard },
-): { loss: number; grads: tf.Tensor[] } {
+): { loss: tf.Scalar; grads: tf.Tensor[] } {
   trainingStep.value = at.step;
   trainingStep.shard = at.shard;
   const { value, grads } = tf.variableGrads(() => tf.losses[loss](target, model.apply(inputs, { training: true }) as tf.Tensor) as tf.Scalar, variables);
-  const lossValue = value.dataSync()[0];
-  value.dispose();
-  return { loss: lossValue, grads: variables.map((v) => grads[v.name]) };
+  return { loss: value, grads: variables.map((v) => grads[v.name]) };
+}
+
+/**
+ * The gradient of `loss(target, model(inputs))` over `variables`, with dropout seeded by (step, shard).
+ * The same function runs a shard on the main thread and in a worker.
+ */
+export function shardGradients(...args: Parameters<typeof shardGradientTensors>): { loss: number; grads: tf.Tensor[] } {
+  const { loss, grads } = shardGradientTensors(...args);
+  const lossValue = loss.dataSync()[0];
+  loss.dispose();
+  return { loss: lossValue, grads };
+}
+
+/**
+ * weightedSum on the backend itself, for backends that keep tensors on a device (webgpu, libtensorflow):
+ * the same float32 products and sums in the same order, without copying every gradient to the host.
+ */
+function weightedSumOnDevice(parts: tf.Tensor[], share: (i: number) => number): tf.Tensor {
+  return tf.tidy(() => {
+    let out = tf.mul(parts[0], tf.scalar(Math.fround(share(0))));
+    for (let i = 1; i < parts.length; i++) out = tf.add(out, tf.mul(parts[i], tf.scalar(Math.fround(share(i)))));
+    return out;
+  });
 }
 
 interface Pending { resolve: (r: ShardResult) => void; reject: (e: unknown) => void }
@@ -225,10 +246,12 @@ export class DataParallel {
     let movingStatistics: tf.Tensor[] | undefined;
     for (let i = 0; i < shards; i++) {
       if (threadOf(i) !== 0) continue;
-      results[i] = tf.tidy(() => {
-        const r = shardGradients(this.model, this.loss, inputList.map((t) => slice(t, i)), slice(target, i), variables, { step, shard: i });
-        return { loss: r.loss, grads: r.grads.map((g) => tf.keep(g)) };
+      const r = tf.tidy(() => {
+        const r = shardGradientTensors(this.model, this.loss, inputList.map((t) => slice(t, i)), slice(target, i), variables, { step, shard: i });
+        return { loss: tf.keep(r.loss), grads: r.grads.map((g) => tf.keep(g)) };
       });
+      results[i] = { loss: (await r.loss.data())[0], grads: r.grads };
+      r.loss.dispose();
       // Batch norm's moving averages follow shard 0 only, wherever the other shards run.
       if (i === 0 && shards > this.replicas) movingStatistics = this.model.nonTrainableWeights.map((w) => w.read().clone());
     }
@@ -245,8 +268,14 @@ export class DataParallel {
     const share = (i: number) => (bounds[i + 1] - bounds[i]) / n;
     const loss = results.reduce((sum, r, i) => sum + r.loss * share(i), 0);
     const grads: tf.NamedTensorMap = {};
+    // wasm and cpu hold tensors in host memory (and worker shards arrive as arrays): one pass in JS.
+    const onHost = this.workers.length > 0 || ['wasm', 'cpu'].includes(tf.getBackend());
     variables.forEach((v, k) => {
-      grads[v.name] = shards === 1 ? (results[0].grads[k] as tf.Tensor) : tf.tensor(weightedSum(results.map((r) => r.grads[k]), share), v.shape, 'float32');
+      const parts = results.map((r) => r.grads[k]);
+      grads[v.name] =
+        shards === 1 ? (parts[0] as tf.Tensor)
+        : onHost ? tf.tensor(weightedSum(parts, share), v.shape, 'float32')
+        : weightedSumOnDevice(parts as tf.Tensor[], share);
     });
     if (shards > 1) results.forEach((r) => tf.dispose(r.grads.filter((g): g is tf.Tensor => g instanceof tf.Tensor)));
     return { loss, grads };

@@ -56,8 +56,8 @@ export interface FitOptions {
   shards?: number;
   /**
    * Worker threads that compute shards beside the main thread (default: one per spare core, at most
-   * shards − 1; always 0 on libtensorflow, whose kernels use every core). Speed only: the weights are
-   * bit-identical for any worker count.
+   * shards − 1; always 0 on libtensorflow, whose kernels use every core, and on webgpu, whose one
+   * device the main thread drives). Speed only: the weights are bit-identical for any worker count.
    */
   workers?: number;
   /** Module the workers import before building the model (custom layers). */
@@ -127,6 +127,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const resumedFromEpoch = state.epochsDone;
   const shards = options.shards ?? 1;
   const backend = tf.getBackend();
+  // Workers only for the host backends; a device backend (webgpu, libtensorflow) has one device to share.
   const workers = backend === 'wasm' || backend === 'cpu' ? (options.workers ?? defaultWorkers(shards)) : 0;
   const parallel = await DataParallel.create(model, { shards, workers, setupModule: options.setupModule });
   if (shards > 1) log(`${options.name}: each batch in ${shards} shards on ${parallel.replicas} thread${parallel.replicas > 1 ? 's' : ''}`);
@@ -226,7 +227,9 @@ export async function evaluateLoss(model: tf.LayersModel, batches: AsyncIterable
   let count = 0;
   for await (const batch of batches) {
     const n = batch.target.shape[0] ?? 1;
-    sum += tf.tidy(() => mse(batch.target, model.apply(batch.inputs, { training: false }) as tf.Tensor).dataSync()[0]) * n;
+    const loss = tf.tidy(() => mse(batch.target, model.apply(batch.inputs, { training: false }) as tf.Tensor));
+    sum += (await loss.data())[0] * n; // read asynchronously: webgpu in Node has no synchronous read
+    loss.dispose();
     count += n;
     dispose(batch);
   }

@@ -93,18 +93,18 @@ export async function predictInBatches<S extends PredictableSong>(
 ): Promise<Prediction[]> {
   const predictions: Prediction[] = [];
   let pending: S[] = [];
-  const flush = () => {
+  const flush = async () => {
     if (pending.length === 0) return;
     const output = tf.tidy(() => model.predict(toInputs(pending)) as tf.Tensor);
-    const values = output.dataSync(); // read outside tidy: tidy would walk the typed array looking for tensors
+    const values = await output.data(); // asynchronously (webgpu in Node has no synchronous read), outside tidy
     output.dispose();
     pending.forEach((song, k) => predictions.push({ id: song.id, split: song.split, predicted: values[k] * 100, actual: song.popularity }));
     pending = [];
   };
   for await (const song of songs) {
     pending.push(song);
-    if (pending.length === batchSize) flush();
+    if (pending.length === batchSize) await flush();
   }
-  flush();
+  await flush();
   return predictions;
 }

@@ -11,18 +11,20 @@ describe('selectBackend', () => {
     if (tf.findBackend('tensorflow')) tf.removeBackend('tensorflow');
   });
 
-  it('without tfjs-node installed, runs wasm and says why the native backends were skipped', async () => {
+  it('without tfjs-node installed, runs wasm and says why the native backends and webgpu were skipped', async () => {
     const lines: string[] = [];
     const choice = await selectBackend(undefined, { log: (l) => lines.push(l) });
     expect(choice.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(choice.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
-    expect(choice.skipped[1].reason).toMatch(/^not installed \(its install script downloads libtensorflow.*README/);
+    expect(choice.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
+    expect(choice.skipped[2].reason).toMatch(/^not installed \(its install script downloads libtensorflow.*README/);
+    // No GPU on a test machine: no device node, at most a software adapter (skipped as such), or no adapter.
+    expect(choice.skipped[1].reason).toMatch(/^no GPU device here|^only a software adapter, .*--backend webgpu|mesa-vulkan-drivers|^not installed: /);
     expect(lines).toEqual([choice.note]);
-    expect(choice.note).toMatch(/^tfjs backend: wasm .*skipped tfjs-node-gpu: not installed .*; tfjs-node: not installed/);
+    expect(choice.note).toMatch(/^tfjs backend: wasm .*skipped tfjs-node-gpu: not installed .*; webgpu: .*; tfjs-node: not installed/);
   });
 
-  it('tries tfjs-node-gpu, then tfjs-node, before wasm', async () => {
+  it('tries tfjs-node-gpu, then webgpu, then tfjs-node, before wasm', async () => {
     const tried: string[] = [];
     const choice = await selectBackend(undefined, {
       ...quiet,
@@ -34,12 +36,47 @@ describe('selectBackend', () => {
         if (spec === '@tensorflow/tfjs-node') tf.registerBackend('tensorflow', tf.findBackendFactory('cpu')!);
         return {};
       },
+      findAdapter: async (asked) => {
+        tried.push(`webgpu adapter${asked ? ' (asked for)' : ''}`);
+        return { reason: 'Dawn found no Vulkan adapter', fix: 'install a driver' };
+      },
     });
-    expect(tried).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+    expect(tried).toEqual(['@tensorflow/tfjs-node-gpu', 'webgpu adapter', '@tensorflow/tfjs-node']);
     expect(choice.name).toBe('tensorflow');
     expect(choice.skipped).toEqual([
       { name: 'tensorflow-gpu', reason: 'installed, but its native binding failed to load: libcudart.so.11.0: cannot open shared object file' },
+      { name: 'webgpu', reason: 'Dawn found no Vulkan adapter: install a driver' },
     ]);
+  });
+
+  it('skips a software adapter unless webgpu is asked for, and says so', async () => {
+    const software = {
+      gpu: { requestAdapter: async () => null },
+      adapter: { features: { has: () => false }, requestDevice: async () => ({}) },
+      options: {},
+      description: 'llvmpipe: Mesa 25.0.7 (mesa, Vulkan, software)',
+      software: true,
+      api: 'Vulkan' as const,
+    };
+    const choice = await selectBackend(undefined, { ...quiet, findAdapter: async () => software });
+    expect(choice.name).toBe('wasm');
+    expect(choice.skipped.find((s) => s.name === 'webgpu')).toEqual({
+      name: 'webgpu',
+      reason: 'only a software adapter, llvmpipe: Mesa 25.0.7 (mesa, Vulkan, software): slower than wasm; `--backend webgpu` uses it anyway',
+    });
+  });
+
+  it('webgpu without its packages: says which are missing', async () => {
+    const failure = selectBackend('webgpu', { ...quiet, isInstalled: (pkg) => pkg !== 'webgpu' });
+    await expect(failure).rejects.toThrow(/backend 'webgpu' was asked for but cannot run: webgpu: not installed: webgpu \(optional dependencies/);
+  });
+
+  it('an excluded backend is skipped with the caller\'s reason, and refused when asked for', async () => {
+    const exclude = { wasm: 'not for this caller' };
+    const choice = await selectBackend(undefined, { ...quiet, exclude, isInstalled: (pkg) => !pkg.includes('webgpu') && !pkg.includes('tfjs-node') });
+    expect(choice.name).toBe('cpu');
+    expect(choice.skipped.at(-1)).toEqual({ name: 'wasm', reason: 'not for this caller' });
+    await expect(selectBackend('wasm', { ...quiet, exclude })).rejects.toThrow(/wasm: not for this caller/);
   });
 
   it('falls back to cpu when wasm cannot load, and says so', async () => {
@@ -73,5 +110,6 @@ describe('selectBackend', () => {
     expect(() => parseBackendOption('gpu')).toThrow(HitcastError);
     expect(() => parseBackendOption('gpu')).toThrow("unknown backend 'gpu'");
     expect(parseBackendOption('wasm')).toBe('wasm');
+    expect(parseBackendOption('webgpu')).toBe('webgpu');
   });
 });
