@@ -6,15 +6,17 @@ import { fileURLToPath } from 'node:url';
 
 // Relative specifiers in static imports, re-exports, dynamic imports and worker URLs.
 const RELATIVE = /(?:from\s+|import\s*\(\s*|import\s+|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
-// Package specifiers in static imports and re-exports (not `import type`: types change no behaviour).
-const PACKAGE = /(?:^|\n)\s*(?:import(?!\s+type\b)[^'"]*?from\s+|export[^'"]*?from\s+|import\s+)['"]((?:@[\w.-]+\/)?[\w.-]+)(?:\/[^'"]*)?['"]/g;
+// Package specifiers in static imports and re-exports (not `import type`: types change no behaviour);
+// group 1 the package name, group 2 the whole specifier (with any subpath).
+const PACKAGE = /(?:^|\n)\s*(?:import(?!\s+type\b)[^'"]*?from\s+|export[^'"]*?from\s+|import\s+)['"](((?:@[\w.-]+\/)?[\w.-]+)(?:\/[^'"]*)?)['"]/g;
 
 /**
  * A hash of the code behind a module: the text of every file it reaches through relative imports (static,
  * dynamic, and `new URL('./worker.ts', import.meta.url)` workers), and the name and version of every npm
  * package those files import. Any edit to that code changes the hash, so a cache keyed on it (e.g. the
- * spectrogram stage's per-file reuse of earlier rows) can never serve output of older code. Workspace
- * packages (@hitcast/*) count by name only: their code is tracked by Nx's hash of the stage.
+ * spectrogram stage's per-file reuse of earlier rows) can never serve output of older code. Imports of
+ * workspace packages (@hitcast/*) are followed into their files like relative ones (the module the
+ * specifier resolves to, subpath exports included), since their code is part of what the entry computes.
  */
 export function sourceHash(entry: URL | string): { hash: string; files: string[]; packages: string[] } {
   const start = entry instanceof URL ? fileURLToPath(entry) : path.resolve(entry);
@@ -29,9 +31,10 @@ export function sourceHash(entry: URL | string): { hash: string; files: string[]
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(RELATIVE)) pending.push(path.resolve(path.dirname(file), match[1]));
     for (const match of text.matchAll(PACKAGE)) {
-      const name = match[1];
+      const [, specifier, name] = match;
       if (name.startsWith('.') || name.startsWith('node:')) continue;
-      packages.add(`${name}@${packageVersion(name, file)}`);
+      if (name.startsWith('@hitcast/')) pending.push(createRequire(file).resolve(specifier));
+      else packages.add(`${name}@${packageVersion(name, file)}`);
     }
   }
   const files = [...seen].sort();
@@ -44,7 +47,6 @@ export function sourceHash(entry: URL | string): { hash: string; files: string[]
 
 function packageVersion(name: string, fromFile: string): string {
   if (BUILTIN.has(name)) return 'node';
-  if (name.startsWith('@hitcast/')) return 'workspace';
   const require = createRequire(fromFile);
   try {
     return (require(`${name}/package.json`) as { version?: string }).version ?? 'unknown';

@@ -17,7 +17,7 @@
  *
  * Same bytes as the JavaScript unfilter (png-gray8.ts) for every filter and width: the tests check it.
  */
-import { BLOCK, br, brIf, compileKernels, END, get, i32, I16X8, I32, instantiate, LOOP, range, set, V128, V128_INT, type Kernel, type WasmMemory, type WasmModule } from './wasm/assembler.ts';
+import { BLOCK, br, brIf, compileKernels, END, get, i32, I16X8, I32, instantiate, LOOP, range, set, V128, V128_INT, type Kernel, type WasmMemory, type WasmModule } from '@hitcast/core/wasm/assembler';
 
 /** Zero bytes left of every row: the first lane-7 step starts 8·7 columns before lane 0, plus one block. */
 const PAD = 64;

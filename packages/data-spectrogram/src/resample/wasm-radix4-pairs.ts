@@ -11,7 +11,7 @@
  *
  * Twiddle table per f1, as for the interleaved kernels six vectors, here (wr, wr), (wi, wi) for c = 1, 2, 3.
  */
-import { BLOCK, br, brIf, END, F64X2, get, i32, I32, LOOP, range, set, V128, V128_F64, type Kernel } from '../wasm/assembler.ts';
+import { BLOCK, br, brIf, END, F64X2, get, i32, I32, LOOP, range, set, V128, V128_F64, type Kernel } from '@hitcast/core/wasm/assembler';
 
 const [ADD32, MUL32, SHL32, GE_U32] = [I32.add, I32.mul, I32.shl, I32.geU];
 const [load, store, shuffle] = [V128.load, V128.store, V128.shuffle];

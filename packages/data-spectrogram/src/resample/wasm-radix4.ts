@@ -9,11 +9,11 @@
  * which rounds exactly as wr·re − wi·im; −i·t as a lane swap and a sign), so the results are bit-identical to
  * MixedFFT's for the same length and batch — the tests check that.
  *
- * The module is assembled from its opcodes (../wasm/assembler.ts): `stage4(x, y, tw, Ls, r)` is one
+ * The module is assembled from its opcodes (@hitcast/core/wasm/assembler): `stage4(x, y, tw, Ls, r)` is one
  * Stockham stage, byte offsets into the instance's memory, r = complex values per inner loop.
  */
 
-import { BLOCK, br, brIf, compileKernels, END, F64, F64X2, get, i32, I32, instantiate, LOOP, range, set, V128, type Kernel, type WasmModule } from '../wasm/assembler.ts';
+import { BLOCK, br, brIf, compileKernels, END, F64, F64X2, get, i32, I32, instantiate, LOOP, range, set, V128, type Kernel, type WasmModule } from '@hitcast/core/wasm/assembler';
 import { PAIRS_BATCHES, PAIRS_KERNELS } from './wasm-radix4-pairs.ts';
 
 const [ADD32, MUL32, SHL32, GE_U32] = [I32.add, I32.mul, I32.shl, I32.geU];

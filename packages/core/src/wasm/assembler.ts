@@ -1,8 +1,10 @@
 /**
- * A minimal WebAssembly assembler: just the instructions hitcast's small kernels use (resample/wasm-radix4.ts),
- * so they need no toolchain at build time. A kernel is a function of i32 parameters whose
- * body is an array of bytes built from the helpers below; `compileKernels` returns null where the runtime
- * lacks WebAssembly SIMD, and the callers fall back to JavaScript.
+ * A minimal WebAssembly assembler: just the instructions hitcast's small kernels use (data-spectrogram's
+ * PNG unfilter and resampler FFT, core's wasm training kernels), so they need no toolchain at build time.
+ * A kernel is a function of i32 parameters whose body is an array of bytes built from the helpers below;
+ * `compileKernels` returns null where the runtime lacks WebAssembly SIMD, and the callers fall back.
+ * A module imports its memory (`env.memory`): its own (`instantiate`) or another module's, such as tfjs
+ * wasm backend's heap (`instantiateOn`), so a kernel can work on tensors in place.
  */
 
 /** The few WebAssembly APIs used (the workspace's TypeScript lib declares none). */
@@ -95,6 +97,12 @@ export const V128_F64 = {
   load64Zero: (offset = 0) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
   load64Lane: (lane: number, offset = 0) => [0xfd, ...uleb(0x57), 3, ...uleb(offset), lane],
 };
+export const F32X4 = {
+  splat: [0xfd, ...uleb(0x13)],
+  add: [0xfd, ...uleb(0xe4)],
+  mul: [0xfd, ...uleb(0xe6)],
+  load32Splat: (offset = 0) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)], // one float32, in all four lanes
+};
 export const F64X2 = {
   splat: [0xfd, ...uleb(0x14)],
   add: [0xfd, ...uleb(0xf0)],
@@ -129,6 +137,11 @@ export function compileKernels(kernels: Kernel[]): WasmModule | null {
     ),
   ]);
   return typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
+
+/** The kernels' exports on an existing memory (e.g. another module's heap). */
+export function instantiateOn(module: WasmModule, memory: WasmMemory): Record<string, unknown> {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports;
 }
 
 /** A memory of at least `bytes` and the kernels' exports on it. */
