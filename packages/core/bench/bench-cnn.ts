@@ -33,3 +33,17 @@ export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.
   loss.dispose();
   return value;
 }
+
+/**
+ * trainStep for a backend that reads only asynchronously (webgpu in Node). Awaiting the loss also waits
+ * for the device to finish the step, so a timed step is the whole step.
+ */
+export async function trainStepAsync(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): Promise<number> {
+  const loss = optimizer.minimize(
+    () => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+    true,
+  )!;
+  const value = (await loss.data())[0];
+  loss.dispose();
+  return value;
+}

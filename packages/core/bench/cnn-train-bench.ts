@@ -3,11 +3,13 @@
  * PyTorch CPU (tools/bench/torch_cnn_bench.py, 2 threads) in the same run.
  *
  *   node --import tsx packages/core/bench/cnn-train-bench.ts [--sizes 64x256,128x512,256x1024] [--steps 6]
- *        [--no-torch] [--no-cpu] [--no-parallel] [--profile] [--without MaxPoolGrad,Sum]
+ *        [--no-torch] [--no-cpu] [--no-parallel] [--no-webgpu] [--webgpu-only] [--profile] [--without MaxPoolGrad,Sum]
  *
  * Rows: wasm (one thread); wasm as the model stages train by default (fit: each batch in 2 shards,
  * computed on the main thread and one worker; inference split the same way); cpu (smallest size
- * only, 2 steps: ~5 s/sample); tfjs-node when installed. Medians of --steps steps (at most 3 at
+ * only, 2 steps: ~5 s/sample); tfjs-node when installed; webgpu where Dawn finds an adapter, named in
+ * the row (a software one, e.g. lavapipe: smallest size only, 2 steps), else a line saying why not.
+ * --webgpu-only runs that row alone (no TARGET lines: they compare the wasm rows with PyTorch). Medians of --steps steps (at most 3 at
  * 256×1024) after 2 warm-up steps. The wasm heap column is the largest wasm memory of any thread
  * (it only grows): wasm32 caps it at 4 GiB. Ends with the issue's targets as TARGET lines.
  * --without leaves registrations out (see installWasmTraining) to measure what each buys; --profile
@@ -22,9 +24,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { DataParallel } from '../src/tf/data-parallel.ts';
 import { selectBackend, type BackendName } from '../src/tf/backend.ts';
 import { installWasmTraining } from '../src/tf/wasm-training.ts';
+import { webgpuAdapter } from '../src/tf/webgpu.ts';
 import { FusedAdam } from '../src/training/adam.ts';
 import { printTargets, type TargetLine } from '../src/bench/targets.ts';
-import { benchCnn, trainStep } from './bench-cnn.ts';
+import { benchCnn, trainStep, trainStepAsync } from './bench-cnn.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -74,6 +77,14 @@ async function benchBackend(label: string, h: number, w: number, opts: { paralle
     })) / BATCH;
     heap = dp.workerHeapBytes;
     await dp.close();
+  } else if (tf.getBackend() === 'webgpu') {
+    // Asynchronous reads only; each awaited read waits for the device to finish.
+    train = await timeSteps(opts.steps, opts.warmup, () => trainStepAsync(model, optimizer, x, y));
+    infer = median(await timeSteps(opts.steps, 1, async () => {
+      const p = model.predict(x) as tf.Tensor;
+      await p.data();
+      p.dispose();
+    })) / BATCH;
   } else {
     train = await timeSteps(opts.steps, opts.warmup, () => trainStep(model, optimizer, x, y));
     infer = median(await timeSteps(opts.steps, 1, () => {
@@ -149,6 +160,34 @@ function torchRows(): Map<string, { train: number; infer: number }> {
   return out;
 }
 
+/**
+ * The webgpu row: on the adapter Dawn finds (asked for, so a software one too), or a line saying why
+ * there is none. A software adapter gets the smallest size only, 2 steps: it is a check, not a speed.
+ */
+async function webgpuRows(): Promise<void> {
+  try {
+    await selectBackend('webgpu', { log: () => {} });
+  } catch (error) {
+    console.log(`webgpu row skipped: ${(error as Error).message}`);
+    return;
+  }
+  const adapter = webgpuAdapter!;
+  console.log(`webgpu on ${adapter.description}`);
+  const ordered = [...sizes].sort((a, b) => a[0] * a[1] - b[0] * b[1]);
+  for (const [h, w] of adapter.software ? ordered.slice(0, 1) : ordered) {
+    const sizeSteps = adapter.software ? 2 : h * w >= 256 * 1024 ? Math.min(steps, 3) : steps;
+    await benchBackend(`webgpu on ${adapter.description}`, h, w, { steps: sizeSteps, warmup: adapter.software ? 1 : 2 });
+  }
+}
+
+if (flag('webgpu-only')) {
+  await webgpuRows();
+  console.log('\n| input | backend | train ms/sample (median; range) | infer ms/sample |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.size} | ${r.backend} | ${r.train.toFixed(1)} (${r.trainSpread}) | ${r.infer?.toFixed(1) ?? '—'} |`);
+  process.exit(0);
+}
+
 if (without.length) installWasmTraining({ skip: without });
 const choice = await selectBackend(undefined, { log: () => {} });
 console.log(choice.note + (without.length ? ` [without: ${without.join(', ')}]` : ''));
@@ -163,6 +202,7 @@ for (const [h, w] of [...sizes].sort((a, b) => a[0] * a[1] - b[0] * b[1])) {
     if (name === 'wasm' && !flag('no-parallel')) await benchBackend(FIT_DEFAULT, h, w, { parallel: true, steps: sizeSteps, warmup: 2 });
   }
 }
+if (!flag('no-webgpu') && choice.name !== 'webgpu') await webgpuRows();
 if (!flag('no-cpu') && choice.name !== 'cpu') {
   const [h, w] = sizes[0];
   await selectBackend('cpu', { log: () => {} });
