@@ -44,6 +44,14 @@ export function run(backend: WasmBackend, name: string, inputs: Record<string, I
 export function free(backend: WasmBackend, ...infos: Info[]): void {
   for (const t of infos) backend.disposeData(t.dataId);
 }
+const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/** A float32 tensor of zeros (an empty convolution's gradients). */
+function zeros(backend: WasmBackend, shape: number[]): Info {
+  const out = backend.makeOutput(shape, 'float32');
+  const start = at(backend, out);
+  f32(backend).fill(0, start, start + sizeOf(shape));
+  return out;
+}
 const reshape = (backend: WasmBackend, x: Info, shape: number[]) => run(backend, 'Reshape', { x }, { shape });
 const transpose = (backend: WasmBackend, x: Info, perm: number[]) => run(backend, 'Transpose', { x }, { perm });
 
@@ -121,6 +129,7 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs): In
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
   const [kh, kw, ci, co] = filterShape;
+  if (sizeOf(dy.shape) === 0 || sizeOf(x.shape) === 0) return zeros(backend, filterShape); // no output: nothing flows back
   const xt = transpose(backend, x, [3, 0, 1, 2]);
   const cols = im2colT(backend, xt, geometry(info));
   const dy2 = reshape(backend, dy, [info.batchSize * info.outHeight * info.outWidth, co]);
@@ -145,6 +154,7 @@ export function conv2DBackpropInput(args: KernelArgs): Info {
   const info = backend_util.computeConv2DInfo(
     inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
   const [kh, kw] = filter.shape;
+  if (sizeOf(dy.shape) === 0) return zeros(backend, inputShape); // no output: nothing flows back
   const p = info.padInfo;
   const pads = [kh - 1 - p.top, kh - 1 - p.bottom, kw - 1 - p.left, kw - 1 - p.right];
   if (info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((v) => v < 0)) {

@@ -4,6 +4,8 @@
  * other backend. Idempotent; call after the wasm backend is registered (selectBackend does).
  *
  * What each registration replaces, and why (measured figures: see packages/core/bench/README.md):
+ * - Conv2D with one input channel (a spectrogram CNN's first layer): XNNPACK runs it as a GEMM over
+ *   the few taps at ~5 GFLOP/s; now a SIMD kernel on the heap (wasm-conv-one-channel.ts). Others: shipped.
  * - Conv2DBackpropFilter: missing on wasm (training any conv failed). im2col^T + one XNNPACK matMul.
  * - Conv2DBackpropInput: wasm's is a scalar loop (~2 GFLOP/s); now a forward XNNPACK conv of dy
  *   with the flipped filter (stride 1; other strides keep the shipped kernel).
@@ -19,6 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, adamUpdate } from './wasm-adam.ts';
+import { conv2D } from './wasm-conv-one-channel.ts';
 import {
   depthwiseConv2dNative, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput,
 } from './wasm-depthwise.ts';
@@ -28,6 +31,7 @@ import {
 
 const kernels: Record<string, (args: never) => tf.TensorInfo | tf.TensorInfo[]> = {
   [ADAM_UPDATE]: adamUpdate,
+  Conv2D: conv2D,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNative: depthwiseConv2dNative,

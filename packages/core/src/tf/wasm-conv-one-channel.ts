@@ -1,0 +1,149 @@
+/**
+ * Conv2D on wasm for one input channel (a CNN's first layer on a spectrogram), as a WebAssembly SIMD
+ * kernel of our own that works on tfjs's heap in place.
+ *
+ * Why: XNNPACK runs a 1-channel convolution as a GEMM whose inner dimension is the kernel's few taps
+ * (9 for 3×3), at ~5 GFLOP/s against 25–30 for the layers behind it; at 64×256 that first layer was a
+ * fifth of inference. Here each output pixel keeps its output channels in registers (16 at a time, four
+ * f32x4) and adds tap × weights for every tap of its window: no packing, one pass over the output.
+ *
+ * Same shapes as tfjs's Conv2D (NHWC, any padding, stride 1, no dilation, output channels a multiple of
+ * four); every other call goes to the shipped kernel, except an empty output (a window larger than the
+ * input), which it would read out of bounds for. The sums run over the taps in row-major order in
+ * float32, so results differ from XNNPACK's only by rounding (checked against the cpu backend).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BLOCK, br, brIf, compileKernels, END, F32X4, get, i32, I32, instantiateOn, LOOP, set, V128, V128_INT, type Kernel, type WasmMemory, type WasmModule } from '../wasm/assembler.ts';
+import { free, shipped, type WasmBackend } from './wasm-kernels.ts';
+
+const { backend_util } = tf;
+
+/** Output channels per pass over a window: 16 (four vectors) where they divide, else 4. */
+const BLOCKS = [4, 1] as const;
+/** Window widths whose tap loop is written out (others loop). */
+const UNROLLED_WIDTHS = [1, 3, 5, 7];
+
+/**
+ * conv(x, w, out, N, Hp, Wp, Ho, Wo, KH, KW, Cout): out[n, y, x, c] = Σ_{ky, kx} x[n, y + ky, x + kx] ·
+ * w[ky, kx, c] over an already padded x (N × Hp × Wp) and w (KH × KW × Cout); byte offsets.
+ */
+function convBody(vecs: number, unrolledWidth?: number): number[] {
+  const [X, W, OUT, N, HP, WP, HO, WO, KH, KW, COUT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [NI, Y, XO, CB, KY, KX, ROWIN, ROWOUT, SRC, WPTR, DST, COUTB, WPB, CEND] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+  const ACC = [25, 26, 27, 28].slice(0, vecs);
+  const V = 25 + vecs;
+  const { add: ADD, shl: SHL, mul: MUL, geU: GE } = I32;
+  const zero = V128_ZERO;
+  const loopWhile = (counter: number, limit: number, body: number[]) => [
+    ...i32(0), ...set(counter),
+    ...BLOCK, ...LOOP,
+    ...get(counter), ...get(limit), ...GE, ...brIf(1),
+    ...body,
+    ...get(counter), ...i32(1), ...ADD, ...set(counter),
+    ...br(0),
+    ...END, ...END,
+  ];
+  // one tap: v = x[src + 4·kx] in all lanes; acc_j += v · w[wptr + 16j]; wptr += one tap's weights
+  const tap = (srcOffset: number[]) => [
+    ...get(SRC), ...srcOffset, ...F32X4.load32Splat(), ...set(V),
+    ...ACC.flatMap((acc, j) => [...get(acc), ...get(V), ...get(WPTR), ...V128.load(16 * j), ...F32X4.mul, ...F32X4.add, ...set(acc)]),
+    ...get(WPTR), ...get(COUTB), ...ADD, ...set(WPTR),
+  ];
+  const row = unrolledWidth
+    ? Array.from({ length: unrolledWidth }, (_, kx) => tap([...i32(4 * kx), ...ADD])).flat()
+    : loopWhile(KX, KW, tap([...get(KX), ...i32(2), ...SHL, ...ADD]));
+  const channelBlock = [
+    ...ACC.flatMap((acc) => [...zero, ...set(acc)]),
+    ...get(W), ...get(CB), ...ADD, ...set(WPTR),
+    ...get(ROWIN), ...get(XO), ...i32(2), ...SHL, ...ADD, ...set(SRC),
+    ...loopWhile(KY, KH, [...row, ...get(SRC), ...get(WPB), ...ADD, ...set(SRC)]),
+    ...get(ROWOUT), ...get(XO), ...get(COUTB), ...MUL, ...ADD, ...get(CB), ...ADD, ...set(DST),
+    ...ACC.flatMap((acc, j) => [...get(DST), ...get(acc), ...V128.store(16 * j)]),
+  ];
+  const pixel = [
+    // CB: byte offset of the channel block, in steps of 16·vecs
+    ...i32(0), ...set(CB),
+    ...BLOCK, ...LOOP,
+    ...get(CB), ...get(CEND), ...GE, ...brIf(1),
+    ...channelBlock,
+    ...get(CB), ...i32(16 * vecs), ...ADD, ...set(CB),
+    ...br(0),
+    ...END, ...END,
+  ];
+  const outputRow = [
+    ...get(X), ...get(NI), ...get(HP), ...MUL, ...get(Y), ...ADD, ...get(WPB), ...MUL, ...ADD, ...set(ROWIN),
+    ...get(OUT), ...get(NI), ...get(HO), ...MUL, ...get(Y), ...ADD, ...get(WO), ...MUL, ...get(COUTB), ...MUL, ...ADD, ...set(ROWOUT),
+    ...loopWhile(XO, WO, pixel),
+  ];
+  return [
+    ...get(COUT), ...i32(2), ...SHL, ...set(COUTB),
+    ...get(COUTB), ...set(CEND),
+    ...get(WP), ...i32(2), ...SHL, ...set(WPB),
+    ...loopWhile(NI, N, loopWhile(Y, HO, outputRow)),
+  ];
+}
+
+const V128_ZERO = V128_INT.const(new Array(16).fill(0));
+
+const kernelName = (vecs: number, width?: number) => `conv${vecs}x${width ?? 'any'}`;
+const KERNELS: Kernel[] = BLOCKS.flatMap((vecs) =>
+  [undefined, ...UNROLLED_WIDTHS].map((width): Kernel => ({ name: kernelName(vecs, width), params: 11, locals: { i32: 14, v128: vecs + 1 }, body: convBody(vecs, width) })),
+);
+
+type ConvFn = (x: number, w: number, out: number, n: number, hp: number, wp: number, ho: number, wo: number, kh: number, kw: number, cout: number) => void;
+let compiled: WasmModule | null | undefined;
+const instances = new WeakMap<WasmMemory, Record<string, unknown>>();
+
+/** The kernels on the backend's own memory, or null without WebAssembly SIMD (or an unknown build of the backend). */
+function kernelsFor(backend: WasmBackend): Record<string, unknown> | null {
+  const memory = (backend.wasm as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  if (!memory) return null;
+  if (compiled === undefined) compiled = compileKernels(KERNELS);
+  if (!compiled) return null;
+  let exports = instances.get(memory);
+  if (!exports) instances.set(memory, (exports = instantiateOn(compiled, memory)));
+  return exports;
+}
+
+type Args = { inputs: { x: tf.TensorInfo; filter: tf.TensorInfo }; attrs: Record<string, unknown>; backend: WasmBackend };
+
+/** The Conv2D kernel for 'wasm': one input channel here, everything else on the shipped kernel. */
+export function conv2D(args: Args): tf.TensorInfo {
+  const { inputs, attrs, backend } = args;
+  const { x, filter } = inputs;
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as tf.Conv2DAttrs;
+  const [kh, kw, cin, cout] = filter.shape;
+  const channelsLast = dataFormat === undefined || dataFormat === 'NHWC';
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
+  // An empty output (window larger than the input): the shipped kernel reads out of bounds there.
+  if (info.outShape.some((d) => d === 0)) return backend.makeOutput(info.outShape, x.dtype);
+  const exports = x.dtype === 'float32' && cin === 1 && cout % 4 === 0 && channelsLast ? kernelsFor(backend) : null;
+  if (!exports || info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
+    return shipped.get('Conv2D')!(args as never) as tf.TensorInfo;
+  }
+  const [n, h, w] = x.shape;
+  const { top, left, bottom, right } = info.padInfo;
+  const [hp, wp] = [h + top + bottom, w + left + right];
+  const out = backend.makeOutput([n, info.outHeight, info.outWidth, cout], 'float32');
+  // Padding: a zero-bordered copy of x (one channel, so a small one); none for 'valid'.
+  let padded: tf.TensorInfo | null = null;
+  if (top || left || bottom || right) {
+    padded = backend.makeOutput([n, hp, wp, 1], 'float32');
+    const heap = backend.wasm.HEAPF32; // after the allocations: growth replaces the buffer
+    const src = backend.dataIdMap.get(x.dataId).memoryOffset >>> 2;
+    const dst = backend.dataIdMap.get(padded.dataId).memoryOffset >>> 2;
+    heap.fill(0, dst, dst + n * hp * wp);
+    for (let b = 0; b < n; b++) {
+      for (let y = 0; y < h; y++) {
+        const from = src + (b * h + y) * w;
+        heap.copyWithin(dst + (b * hp + y + top) * wp + left, from, from + w);
+      }
+    }
+  }
+  const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+  const vecs = cout % 16 === 0 ? 4 : 1;
+  const conv = exports[kernelName(vecs, UNROLLED_WIDTHS.includes(kw) ? kw : undefined)] as ConvFn;
+  conv(offset(padded ?? x), offset(filter), offset(out), n, hp, wp, info.outHeight, info.outWidth, kh, kw, cout);
+  if (padded) free(backend, padded);
+  return out;
+}
