@@ -6,7 +6,8 @@
  * What each registration replaces, and why (measured figures: see packages/core/bench/README.md):
  * - Conv2D with one input channel (a spectrogram CNN's first layer): XNNPACK runs it as a GEMM over
  *   the few taps at ~5 GFLOP/s; now a SIMD kernel on the heap (wasm-conv-one-channel.ts). Others: shipped.
- * - Conv2DBackpropFilter: missing on wasm (training any conv failed). im2col^T + one XNNPACK matMul.
+ * - Conv2DBackpropFilter: missing on wasm (training any conv failed). im2col^T + one XNNPACK matMul;
+ *   with one input channel a SIMD kernel on the heap instead (wasm-conv-one-channel.ts).
  * - Conv2DBackpropInput: wasm's is a scalar loop (~2 GFLOP/s); now a forward XNNPACK conv of dy
  *   with the flipped filter (stride 1; other strides keep the shipped kernel).
  * - DepthwiseConv2dNativeBackpropInput/Filter: missing on wasm; DepthwiseConv2dNative: wasm's runs
@@ -21,18 +22,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE, adamUpdate } from './wasm-adam.ts';
-import { conv2D } from './wasm-conv-one-channel.ts';
+import { conv2D, conv2DBackpropFilter as conv2DBackpropFilterOneChannel } from './wasm-conv-one-channel.ts';
 import {
   depthwiseConv2dNative, depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput,
 } from './wasm-depthwise.ts';
 import {
-  batchMatMul, cast, conv2DBackpropFilter, conv2DBackpropInput, identity, maxPoolGrad, mean, shipped, sum, unsortedSegmentSum,
+  batchMatMul, cast, conv2DBackpropInput, identity, maxPoolGrad, mean, shipped, sum, unsortedSegmentSum,
 } from './wasm-kernels.ts';
 
 const kernels: Record<string, (args: never) => tf.TensorInfo | tf.TensorInfo[]> = {
   [ADAM_UPDATE]: adamUpdate,
   Conv2D: conv2D,
-  Conv2DBackpropFilter: conv2DBackpropFilter,
+  Conv2DBackpropFilter: conv2DBackpropFilterOneChannel,
   Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNative: depthwiseConv2dNative,
   DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInput,

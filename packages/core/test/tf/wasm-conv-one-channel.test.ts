@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { shipped } from '../../src/tf/wasm-kernels.ts';
 import { bothBackends, compareWithCpu, values } from './helpers.ts';
 
-// The one-input-channel Conv2D (wasm-conv-one-channel.ts) against the cpu backend: the value and both
-// gradients of sum(conv2d(x, w) · weights) (the gradients run on the other registrations, so this also
-// checks the new forward composes with them). Odd sizes, negatives.
+// The one-input-channel Conv2D and filter gradient (wasm-conv-one-channel.ts) against the cpu backend:
+// the value and both gradients of sum(conv2d(x, w) · weights) (x's gradient runs on the other
+// registrations, so this also checks they compose). Odd sizes, negatives.
 const TOL = 2e-5;
 
 type Op = (...xs: tf.Tensor[]) => tf.Tensor;
@@ -20,6 +20,9 @@ const cases: [string, Op, number[][]][] = [
   ['2×4 same (even kernel: uneven padding; width-4 taps loop)', conv('same'), [[2, 9, 13, 1], [2, 4, 1, 8]]],
   ['7×1 same (tall kernel)', conv('same'), [[2, 12, 5, 1], [7, 1, 1, 16]]],
   ['1×1 valid', conv('valid'), [[2, 5, 6, 1], [1, 1, 1, 4]]],
+  ['5×5 same, 8 channels (filter gradient in 8-channel blocks)', conv('same'), [[2, 9, 11, 1], [5, 5, 1, 8]]],
+  ['1×7 same, 16 channels (wide window)', conv('same'), [[2, 5, 13, 1], [1, 7, 1, 16]]],
+  ['3×3 same, one image row (filter gradient over a single output row)', conv('same'), [[1, 1, 9, 1], [3, 3, 1, 16]]],
   ['explicit padding', conv([[0, 0], [2, 1], [0, 3], [0, 0]]), [[2, 6, 7, 1], [3, 3, 1, 8]]],
   // Empty output: the gradients must be zeros (the backward registrations once read past the heap here).
   ['window larger than the input (empty output)', conv('valid'), [[1, 2, 9, 1], [3, 3, 1, 4]]],
