@@ -18,7 +18,8 @@
  * while it walks the row once; the row's dy (a few KiB) stays in cache for the KH passes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BLOCK, br, brIf, compileKernels, END, F32X4, get, i32, I32, instantiateOn, LOOP, range, set, V128, V128_INT, type Kernel, type WasmMemory, type WasmModule } from '../wasm/assembler.ts';
+import { BLOCK, br, brIf, END, F32X4, get, i32, I32, LOOP, range, set, V128, V128_INT, type Kernel } from '../wasm/assembler.ts';
+import { heapKernels } from './wasm-heap.ts';
 import { conv2DBackpropFilter as im2colFilterGradient, free, shipped, type WasmBackend } from './wasm-kernels.ts';
 
 const { backend_util } = tf;
@@ -160,19 +161,8 @@ const KERNELS: Kernel[] = [
 ];
 
 type ConvFn = (x: number, w: number, out: number, n: number, hp: number, wp: number, ho: number, wo: number, kh: number, kw: number, cout: number) => void;
-let compiled: WasmModule | null | undefined;
-const instances = new WeakMap<WasmMemory, Record<string, unknown>>();
-
 /** The kernels on the backend's own memory, or null without WebAssembly SIMD (or an unknown build of the backend). */
-function kernelsFor(backend: WasmBackend): Record<string, unknown> | null {
-  const memory = (backend.wasm as { asm?: { memory?: WasmMemory } }).asm?.memory;
-  if (!memory) return null;
-  if (compiled === undefined) compiled = compileKernels(KERNELS);
-  if (!compiled) return null;
-  let exports = instances.get(memory);
-  if (!exports) instances.set(memory, (exports = instantiateOn(compiled, memory)));
-  return exports;
-}
+const kernelsFor = heapKernels(() => KERNELS);
 
 type Args = { inputs: { x: tf.TensorInfo; filter: tf.TensorInfo }; attrs: Record<string, unknown>; backend: WasmBackend };
 

@@ -10,6 +10,7 @@
  *   (im2col, pooling gradient, segment sums) that wasm either lacks or does slowly.
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxPoolGrad2x2Simd } from './wasm-max-pool-grad.ts';
 
 const { backend_util } = tf;
 type Info = tf.TensorInfo;
@@ -186,6 +187,13 @@ export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): Info {
   const p = info.padInfo;
   const standard = info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 &&
     info.strideWidth === 2 && p.top === 0 && p.left === 0 && p.bottom === 0 && p.right === 0;
+  if (standard && info.inChannels % 4 === 0) {
+    // Four channels per vector on the heap (wasm-max-pool-grad.ts); odd edge rows/columns get no gradient.
+    const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+    if (h !== 2 * oh || w !== 2 * ow) f32(backend).fill(0, at(backend, out), at(backend, out) + n * h * w * c);
+    const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    if (maxPoolGrad2x2Simd(backend, offset(input), offset(dy), offset(out), { n, h, w, c, oh, ow })) return out;
+  }
   (standard ? maxPoolGrad2x2 : maxPoolGradAny)(f32(backend), at(backend, input), at(backend, dy), at(backend, out), info);
   return out;
 }

@@ -98,6 +98,8 @@ export const V128_F64 = {
   load64Lane: (lane: number, offset = 0) => [0xfd, ...uleb(0x57), 3, ...uleb(offset), lane],
 };
 export const F32X4 = {
+  gt: [0xfd, ...uleb(0x44)],
+  ge: [0xfd, ...uleb(0x46)],
   splat: [0xfd, ...uleb(0x13)],
   add: [0xfd, ...uleb(0xe4)],
   mul: [0xfd, ...uleb(0xe6)],

@@ -30,6 +30,10 @@ const cases: [string, Op, number[][]][] = [
   ['maxPool 2×2 same, odd sizes', pool(2, 2, 'same'), [[2, 9, 11, 3]]],
   ['maxPool 3×3 stride 2 same (overlapping)', pool(3, 2, 'same'), [[2, 9, 11, 3]]],
   ['maxPool of only negative values', (x) => tf.maxPool(tf.sub(tf.abs(x), 10) as tf.Tensor4D, 2, 2, 'valid'), [[2, 6, 8, 3]]],
+  // channels a multiple of 4: the SIMD kernel (wasm-max-pool-grad.ts)
+  ['maxPool 2×2, 8 channels (SIMD)', pool(2, 2, 'valid'), [[2, 8, 10, 8]]],
+  ['maxPool 2×2, 4 channels, odd sizes (SIMD; odd edges get 0)', pool(2, 2, 'valid'), [[2, 9, 11, 4]]],
+  ['maxPool of only negative values, 12 channels (SIMD)', (x) => tf.maxPool(tf.sub(tf.abs(x), 10) as tf.Tensor4D, 2, 2, 'valid'), [[2, 6, 8, 12]]],
   ['matMul', (a, b) => tf.matMul(a, b), [[7, 5], [5, 3]]],
   ['matMul transposeA', (a, b) => tf.matMul(a, b, true, false), [[7, 5], [7, 3]]],
   ['matMul transposeB', (a, b) => tf.matMul(a, b, false, true), [[7, 5], [3, 5]]],
@@ -62,14 +66,22 @@ describe('wasm training registrations match the cpu backend', () => {
     expect(Array.from(g.dataSync())).toEqual(expected);
   });
 
-  it('maxPool ties send the gradient to the first maximum of the window, as cpu does', async () => {
+  // 3 channels: the JavaScript kernel; 8: the SIMD one. Equal bits, including +0 (never −0) off the maximum.
+  it.each([3, 8])('maxPool ties send the gradient to the first maximum of the window, as cpu does (%i channels)', async (C) => {
     const grad = async (backend: string) => {
       await tf.setBackend(backend);
-      const x = tf.tensor4d(Array.from({ length: 2 * 6 * 8 * 3 }, (_, i) => (i * 7) % 3), [2, 6, 8, 3]);
-      const w = tf.tensor4d(Array.from({ length: 2 * 3 * 4 * 3 }, (_, i) => (i % 5) - 2), [2, 3, 4, 3]);
+      // Per window: the lower row wins (cells d, e tie), the upper row wins (a, b tie), or all four tie.
+      const tied = (n: number, y: number, x: number, c: number) => {
+        const kind = (Math.floor(y / 2) + Math.floor(x / 2) + c + n) % 3;
+        return kind === 0 ? y % 2 : kind === 1 ? 1 - (y % 2) : 0.5;
+      };
+      const x = tf.tensor4d(Array.from({ length: 2 * 6 * 8 * C }, (_, i) => tied(Math.floor(i / (48 * C)), Math.floor(i / (8 * C)) % 6, Math.floor(i / C) % 8, i % C)), [2, 6, 8, C]);
+      const w = tf.tensor4d(Array.from({ length: 2 * 3 * 4 * C }, (_, i) => (i % 5) - 2), [2, 3, 4, C]);
       return Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), w)))(x).dataSync());
     };
-    expect(await grad('wasm')).toEqual(await grad('cpu'));
+    const [wasm, cpu] = [await grad('wasm'), await grad('cpu')];
+    expect(wasm).toEqual(cpu);
+    expect(wasm.map((v) => Object.is(v, -0))).toEqual(cpu.map((v) => Object.is(v, -0)));
   });
 
   it.each([
