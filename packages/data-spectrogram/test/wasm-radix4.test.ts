@@ -3,7 +3,7 @@
  * powers of four), and the chirp-z must give the DFT on both of its FFT paths.
  */
 import { describe, expect, it } from 'vitest';
-import { ChirpZoom, bestChirp } from '../src/resample/chirp.ts';
+import { ChirpZoom, bestChirp, chirpAt, chirpTable } from '../src/resample/chirp.ts';
 import { MixedFFT } from '../src/resample/mixed.ts';
 import { laneOffsets, WasmRadix4FFT, type BatchLayout } from '../src/resample/wasm-radix4.ts';
 import { floatSignal, relErr } from './fixtures/scipy/load.ts';
@@ -75,6 +75,19 @@ describe('WasmRadix4FFT', () => {
 });
 
 describe('ChirpZoom', () => {
+  it('builds its chirp table with the bits of chirpAt (incremental residues, any length, both signs)', () => {
+    for (const M of [1, 2, 3, 7, 1000, 35000, 38011, 40_000_001]) {
+      const last = Math.min(3 * M, 60_000); // past 2M where M allows: the residue wraps
+      for (const sign of [1, -1]) {
+        const table = new Float64Array(2 * (last + 1));
+        chirpTable(M, sign, table, last);
+        const expected = new Float64Array(2 * (last + 1));
+        for (let m = 0; m <= last; m++) chirpAt(m, M, sign, expected, m);
+        expect(table, `M=${M} sign=${sign}`).toEqual(expected);
+      }
+    }
+  });
+
   it.each([3, 4, 9])('reads its own WebAssembly input arrays with the bits of the JavaScript input product (%i lanes)', (lanes) => {
     const [M, outStart, outLen] = [3001, -512, 1025];
     const B = 4096 - outLen + 1;

@@ -31,7 +31,7 @@ interface BatchedFFT {
 }
 
 /** exp(sign · πi · m² / M) written to out[2j], out[2j+1] (the Bluestein chirp). */
-function chirpAt(m: number, M: number, sign: number, out: Float64Array, j: number): void {
+export function chirpAt(m: number, M: number, sign: number, out: Float64Array, j: number): void {
   const twoM = 2 * M;
   const r = mod(m, twoM);
   let q = mulmod(r, r, twoM); // m² mod 2M, exact
@@ -39,6 +39,43 @@ function chirpAt(m: number, M: number, sign: number, out: Float64Array, j: numbe
   const angle = (Math.PI * q) / M;
   out[2 * j] = Math.cos(angle);
   out[2 * j + 1] = sign * Math.sin(angle);
+}
+
+/**
+ * chirpAt(m) for m = 0 … last into out[2m], out[2m + 1]: the same residues q = m² mod 2M, found by
+ * adding 2m + 1 instead of a modular product per m, so the same angles and the same bits (this table is
+ * most of a new width's set-up, and every song has its own width).
+ */
+export function chirpTable(M: number, sign: number, out: Float64Array, last: number): void {
+  const twoM = 2 * M;
+  let q = 0; // m² mod 2M, exact: every value stays below 2M + 2·last + 1 < 2^53
+  for (let m = 0; m <= last; m++) {
+    const angle = (Math.PI * (q > M ? q - twoM : q)) / M; // in (-π, π], as chirpAt
+    out[2 * m] = Math.cos(angle);
+    out[2 * m + 1] = sign * Math.sin(angle);
+    q += 2 * m + 1;
+    while (q >= twoM) q -= twoM;
+  }
+}
+
+// The two loops of a plan's kernel spectra, as functions of their own: called for every new width, they
+// get optimised, where the same loops inside the once-per-plan constructor would not.
+
+/** g[u] = conj(c[m0 + u]) for u < width into one lane of buf (point stride `stride`, parts at oRe, oIm). */
+function kernelBlock(table: Float64Array, m0: number, width: number, buf: Float64Array, stride: number, oRe: number, oIm: number): void {
+  for (let u = 0, o = 0; u < width; u++, o += stride) {
+    const a = 2 * Math.abs(m0 + u);
+    buf[o + oRe] = table[a];
+    buf[o + oIm] = -table[a + 1];
+  }
+}
+
+/** G[base + 2u], G[base + 2u + 1] = one lane of spec at point u, divided by L, u < L. */
+function scaledSpectrum(spec: Float64Array, stride: number, oRe: number, oIm: number, L: number, G: Float64Array, base: number): void {
+  for (let u = 0, o = 0; u < L; u++, o += stride) {
+    G[base + 2 * u] = spec[o + oRe] / L;
+    G[base + 2 * u + 1] = spec[o + oIm] / L;
+  }
 }
 
 function nextPow2(n: number): number {
@@ -108,7 +145,7 @@ export class ChirpZoom {
     const lastKernel = outStart - inStart + outLen - 1;
     const maxAbs = Math.max(Math.abs(inStart), Math.abs(inStart + inLen - 1), Math.abs(outStart), Math.abs(outStart + outLen - 1), Math.abs(firstKernel), Math.abs(lastKernel));
     const table = new Float64Array(2 * (maxAbs + 1));
-    for (let m = 0; m <= maxAbs; m++) chirpAt(m, M, sign, table, m);
+    chirpTable(M, sign, table, maxAbs);
     const chirp = (m: number, out: Float64Array, j: number): void => {
       const a = 2 * Math.abs(m);
       out[2 * j] = table[a];
@@ -150,21 +187,10 @@ export class ChirpZoom {
     for (let j0 = 0; j0 < blocks; j0 += lanes) {
       buf.fill(0);
       for (let l = 0; l < lanes && j0 + l < blocks; l++) {
-        const m0 = outStart - inStart - (j0 + l) * B - (B - 1);
-        for (let u = 0, o = 0; u < width; u++, o += stride) {
-          const a = 2 * Math.abs(m0 + u);
-          buf[o + laneRe[l]] = table[a];
-          buf[o + laneIm[l]] = -table[a + 1];
-        }
+        kernelBlock(table, outStart - inStart - (j0 + l) * B - (B - 1), width, buf, stride, laneRe[l], laneIm[l]);
       }
       this.fft.transform(buf, spec);
-      for (let l = 0; l < lanes && j0 + l < blocks; l++) {
-        const base = 2 * L * (j0 + l);
-        for (let u = 0, o = 0; u < L; u++, o += stride) {
-          G[base + 2 * u] = spec[o + laneRe[l]] / L;
-          G[base + 2 * u + 1] = spec[o + laneIm[l]] / L;
-        }
-      }
+      for (let l = 0; l < lanes && j0 + l < blocks; l++) scaledSpectrum(spec, stride, laneRe[l], laneIm[l], L, G, 2 * L * (j0 + l));
     }
     buf.fill(0); // run() relies on points [B, L) of buf staying zero
   }
