@@ -56,12 +56,14 @@ describe.skipIf(webgpuUnavailable !== null)('hitcast train-cnn --backend webgpu'
   it('trains on the adapter it names, with the losses of the cpu backend', async () => {
     const params = path.join(work, 'cnn.json');
     writeFileSync(params, JSON.stringify({ epochs: 1, inputHeight: 8, inputWidth: 32 }));
-    const train = (backend: string) =>
-      hitcast('train-cnn', '--songs', songs, '--params', params, '--out', path.join(work, backend), '--run', 'cnn-only', '--backend', backend, '--workers', '1');
-    const [gpu, cpu] = await Promise.all([train('webgpu'), train('cpu')]);
+    const train = (backend: string, ...more: string[]) =>
+      hitcast('train-cnn', '--songs', songs, '--params', params, '--out', path.join(work, backend), '--run', 'cnn-only', '--backend', backend, ...more);
+    // webgpu with the stage's default workers (2): fit starts none on a device backend.
+    const [gpu, cpu] = await Promise.all([train('webgpu'), train('cpu', '--workers', '1')]);
     expect(gpu.code, gpu.stderr).toBe(0);
     expect(cpu.code, cpu.stderr).toBe(0);
     expect(gpu.stderr).toMatch(/^tfjs backend: webgpu \(Dawn\) on .+\(asked for\)$/m);
+    expect(gpu.stderr).toMatch(/^cnn-only: each batch in 2 shards on 1 thread$/m);
 
     const metrics = (backend: string) => JSON.parse(readFileSync(path.join(work, backend, 'cnn-only', 'metrics.json'), 'utf8')) as RunMetrics;
     const [g, c] = [metrics('webgpu'), metrics('cpu')];
