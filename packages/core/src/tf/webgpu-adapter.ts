@@ -166,7 +166,7 @@ async function search(options: FindOptions): Promise<AdapterSearch> {
     if (adapter) return { gpu, adapter, options, description: describeAdapter(adapter, api), software: isSoftwareAdapter(adapter), api };
     tried.push(
       api === 'Vulkan'
-        ? "Dawn found no Vulkan adapter (a Vulkan driver is installed, but none Dawn can use; Debian 12's own Mesa 22.3 lavapipe is too old)"
+        ? "Dawn found no Vulkan adapter (a Vulkan driver file is present, but Dawn can use none of them: Debian 12's own Mesa 22.3 lavapipe, for one, is too old)"
         : `Dawn found no ${api} adapter`,
     );
   }
@@ -179,7 +179,7 @@ async function search(options: FindOptions): Promise<AdapterSearch> {
     if (adapter) {
       return { gpu, adapter, options, description: describeAdapter(adapter, 'OpenGL ES'), software: isSoftwareAdapter(adapter), api: 'OpenGL ES' };
     }
-    tried.push('nor an OpenGL ES one (EGL_PLATFORM=surfaceless)');
+    tried.push(`nor an OpenGL ES one (EGL_PLATFORM=${env.EGL_PLATFORM})`);
   }
   return { reason: tried.join('; '), fix: DRIVER_HINT };
 }
