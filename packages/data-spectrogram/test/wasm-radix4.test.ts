@@ -103,6 +103,33 @@ describe('ChirpZoom', () => {
   });
 
 
+  it('plans sharing one WebAssembly instance give their own results in any order (and after a larger plan replaced it)', () => {
+    const [outStart, outLen, lanes] = [-512, 1025, 4];
+    const B = 4096 - outLen + 1;
+    const plan = (M: number) => new ChirpZoom(M, -1, 0, M, outStart, outLen, { L: 4096, B, blocks: Math.ceil(M / B), cost: 0 }, lanes);
+    const runOn = (zoom: ChirpZoom, M: number, seed: number) => {
+      const { re, im } = zoom.inputs!;
+      re.set(floatSignal(M * lanes, seed));
+      im.set(floatSignal(M * lanes, seed + 1));
+      const out = new Float64Array(2 * outLen * lanes);
+      zoom.run(re, im, out, lanes);
+      return out;
+    };
+    const a = plan(3001);
+    const first = runOn(a, 3001, 21);
+    const b = plan(2711); // same instance, other kernel spectra and chirp
+    const fromB = runOn(b, 2711, 23);
+    expect(runOn(a, 3001, 21)).toEqual(first); // a copied its data back in
+    const big = plan(40_009); // more than the shared instance holds: a new one for later plans
+    runOn(big, 40_009, 25);
+    expect(runOn(a, 3001, 21)).toEqual(first);
+    expect(runOn(b, 2711, 23)).toEqual(fromB);
+    // and each equals the JavaScript input path of the same plan
+    const viaJs = new Float64Array(2 * outLen * lanes);
+    a.run(floatSignal(3001 * lanes, 21), floatSignal(3001 * lanes, 22), viaJs, lanes);
+    expect(viaJs).toEqual(first);
+  });
+
   function naive(M: number, re: Float64Array, im: Float64Array, outStart: number, outLen: number): Float64Array {
     const out = new Float64Array(2 * outLen);
     for (let s = 0; s < outLen; s++) {

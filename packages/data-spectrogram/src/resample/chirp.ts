@@ -118,6 +118,9 @@ export class ChirpZoom {
   private readonly G: Float64Array; // blocks × L complex: kernel spectra, 1/L folded in
   private readonly fft: BatchedFFT; // L points × lanes, interleaved
   private readonly wasm: WasmRadix4FFT | null;
+  /** With WebAssembly: where G and cin must be in the shared instance's memory when this plan runs. */
+  private readonly wasmG: Float64Array | null = null;
+  private readonly wasmCin: Float64Array | null = null;
   private readonly buf: Float64Array;
   private readonly spec: Float64Array;
   private readonly acc: Float64Array;
@@ -155,16 +158,20 @@ export class ChirpZoom {
     for (let t = 0; t < inLen; t++) chirp(inStart + t, cin, t);
     this.cout = new Float64Array(2 * outLen);
     for (let s = 0; s < outLen; s++) chirp(outStart + s, this.cout, s);
-    // Same bits either way (wasm-radix4.ts); the buffers live in the WebAssembly memory when it is used.
+    // Same bits either way (wasm-radix4.ts). With WebAssembly the FFT and its buffers are this thread's
+    // shared instance for (L, lanes): this plan keeps its own kernel spectra and input chirp here in
+    // JavaScript and copies them into the instance's memory when it runs after another plan (bind()).
     if (WasmRadix4FFT.supports(L)) {
       const n = 2 * L * lanes;
-      const wasm = new WasmRadix4FFT(L, lanes, [n, n, n, 2 * L * blocks, 2 * inLen, lanes * inLen, lanes * inLen]);
-      this.wasm = wasm;
-      this.fft = wasm;
+      const { fft, buffers } = WasmRadix4FFT.shared(L, lanes, [n, n, n, 2 * L * blocks, 2 * inLen, lanes * inLen, lanes * inLen]);
+      this.wasm = fft;
+      this.fft = fft;
       let re: Float64Array;
       let im: Float64Array;
-      [this.buf, this.spec, this.acc, this.G, this.cin, re, im] = wasm.buffers;
+      [this.buf, this.spec, this.acc, this.wasmG, this.wasmCin, re, im] = buffers;
       this.inputs = { re, im };
+      this.G = new Float64Array(2 * L * blocks);
+      this.cin = new Float64Array(2 * inLen);
     } else {
       this.wasm = null;
       this.fft = new MixedFFT(L, lanes);
@@ -192,7 +199,15 @@ export class ChirpZoom {
       this.fft.transform(buf, spec);
       for (let l = 0; l < lanes && j0 + l < blocks; l++) scaledSpectrum(spec, stride, laneRe[l], laneIm[l], L, G, 2 * L * (j0 + l));
     }
-    buf.fill(0); // run() relies on points [B, L) of buf staying zero
+    buf.fill(0); // run() relies on points [B, L) of buf staying zero (bind() redoes it for a shared instance)
+  }
+
+  /** Makes the shared instance's memory hold this plan's data: its kernel spectra, input chirp, zeroed buf. */
+  private bind(): void {
+    this.wasmG!.set(this.G);
+    this.wasmCin!.set(this.cin);
+    this.buf.fill(0);
+    this.wasm!.owner = this;
   }
 
   /** buf[i·lanes + ℓ] = (re + i·im)[ℓ·inLen + t0 + i] · cin[t0 + i] in JavaScript, i < n, ℓ < count. */
@@ -249,7 +264,11 @@ export class ChirpZoom {
    * from count to `lanes` are computed on stale data and not written. Allocates nothing.
    */
   run(re: Float64Array, im: Float64Array, out: Float64Array, count: number): void {
-    const { L, B, blocks, inLen, outLen, lanes, cin, cout, G, buf, spec, acc } = this;
+    if (this.wasm && this.wasm.owner !== this) this.bind();
+    const { L, B, blocks, inLen, outLen, lanes, cout, buf, spec, acc } = this;
+    // The wasm kernels read the copies in the instance's memory; the JavaScript path its own arrays.
+    const cin = this.wasmCin ?? this.cin;
+    const G = this.wasmG ?? this.G;
     const L2 = 2 * L;
     const stride = 2 * lanes; // from point u to u + 1 in the interleaved layout
     // acc = conj(Σ_j DFT_L(b_j) · G_j); then DFT_L(acc) = conj(L · IDFT_L(Σ …)), the 1/L folded in G.

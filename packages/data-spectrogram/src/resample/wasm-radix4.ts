@@ -216,6 +216,9 @@ function kernelModule(): WasmModule | null {
 }
 
 
+/** This thread's shared instances (WasmRadix4FFT.shared), by length, batch and layout. */
+const sharedInstances = new Map<string, WasmRadix4FFT>();
+
 /**
  * How a batch's complex values lie in memory, point by point: "interleaved" — lane ℓ's (re, im) at
  * 2ℓ, 2ℓ + 1 (mixed.ts's batched layout); "pairs" — lanes 2p, 2p + 1 as (re, re, im, im) at 4p … 4p + 3
@@ -244,6 +247,31 @@ export class WasmRadix4FFT {
   private readonly chirp: (re: number, im: number, chirp: number, buf: number, n: number, lanes: number, laneStride: number) => void;
   private readonly stages: { Ls: number; r: number; tw: number }[];
   private readonly work: [number, number];
+
+  /**
+   * Which plan's data the shared buffers hold now (see `shared`): a plan that finds another here copies its
+   * own data in before it runs.
+   */
+  owner: unknown = null;
+
+  /**
+   * A per-thread instance for (n, batch, layout) whose buffers hold at least `bufferLengths`, reused by every
+   * plan that asks: a new spectrogram width is a new plan, and a WebAssembly memory per plan (~4.5 MB, with
+   * its address-space reservation) cost a few ms a song and contended between worker threads. When a plan
+   * needs more than the current instance holds, a larger one replaces it for later plans; plans made
+   * earlier keep theirs. The returned buffers are views of the requested lengths.
+   */
+  static shared(n: number, batch: number, bufferLengths: number[], layout: BatchLayout = WasmRadix4FFT.layoutFor(batch)): { fft: WasmRadix4FFT; buffers: Float64Array[] } {
+    const key = `${n},${batch},${layout}`;
+    let fft = sharedInstances.get(key);
+    if (!fft || fft.buffers.length !== bufferLengths.length || bufferLengths.some((length, i) => length > fft!.buffers[i].length)) {
+      // A quarter of headroom, so that slowly growing widths do not make a new instance every time.
+      const capacity = bufferLengths.map((length, i) => Math.max(length, Math.ceil(1.25 * length), fft?.buffers[i]?.length ?? 0));
+      fft = new WasmRadix4FFT(n, batch, capacity, layout);
+      sharedInstances.set(key, fft);
+    }
+    return { fft, buffers: bufferLengths.map((length, i) => fft!.buffers[i].subarray(0, length)) };
+  }
 
   /** The layout a batch gets: pairs where kernels exist for it, else interleaved. */
   static layoutFor(batch: number): BatchLayout {
