@@ -21,6 +21,7 @@
  * the same whatever the group, so the result does not depend on how rows are grouped or split.
  */
 import { MixedFFT, smoothRadices } from './mixed.ts';
+import { laneOffsets, WasmRadix4FFT } from './wasm-radix4.ts';
 import { Lru, zoomPlan, type ZoomPlan } from './zoom.ts';
 
 export type RealArray = Float64Array | Float32Array | Uint8Array | Uint16Array;
@@ -51,6 +52,8 @@ export class PairResampler {
   private readonly invNum: number;
   private readonly fac: number;
   private readonly identity: boolean;
+  /** The inverse of all lanes as one batched WebAssembly transform, where num is a power of four; else null. */
+  private readonly batchedInverse: BatchedInverse | null;
 
   constructor(
     readonly N: number,
@@ -81,6 +84,7 @@ export class PairResampler {
     this.inRe = inputs?.re ?? new Float64Array(N * lanes);
     this.inIm = inputs?.im ?? new Float64Array(N * lanes);
     this.out = new Float64Array(2 * num * lanes);
+    this.batchedInverse = !this.identity && lanes > 1 && WasmRadix4FFT.supports(num) ? batchedInverse(num, lanes) : null;
   }
 
   /** Resamples pairs ℓ < count (default: all lanes) of (inRe, inIm) into out. Allocates nothing for one lane. */
@@ -95,11 +99,56 @@ export class PairResampler {
       return;
     }
     this.fwd.run(this.inRe, this.inIm, this.Z, count);
-    for (let l = 0; l < count; l++) this.inverse(2 * l * this.zLen, 2 * l * num);
+    if (this.batchedInverse) this.inverseBatched(count);
+    else for (let l = 0; l < count; l++) this.inverse(2 * l * this.zLen, 2 * l * num);
+  }
+
+  /**
+   * The inverse of lanes ℓ < count at once: each lane's spectrum W (as `inverse` builds it) goes into the
+   * batched transform's input at its frequency's position, conjugated (DFT⁺(w) = conj DFT⁻(conj w), as the
+   * zoom plan's full transform does it); one forward WebAssembly transform; conjugated and scaled out.
+   */
+  private inverseBatched(count: number): void {
+    const { num, h, invLen, wRe, wIm, invNum, fac } = this;
+    const { fft, input, output, offsets } = this.batchedInverse!;
+    const stride = 2 * this.lanes;
+    if (count < this.lanes) input.fill(0);
+    const start = (((-h % num) + num) % num); // where frequency −h goes
+    for (let l = 0; l < count; l++) {
+      this.spectrum(2 * l * this.zLen);
+      const { re, im } = offsets[l];
+      if (invLen < num) for (let p = 0; p < num; p++) (input[p * stride + re] = 0), (input[p * stride + im] = 0);
+      for (let t = 0, p = start; t < invLen; t++) {
+        input[p * stride + re] = wRe[t];
+        input[p * stride + im] = -wIm[t];
+        if (++p === num) p = 0;
+      }
+    }
+    fft.transform(input, output);
+    const out = this.out;
+    for (let l = 0; l < count; l++) {
+      const { re, im } = offsets[l];
+      const o = 2 * l * num;
+      for (let q = 0; q < num; q++) {
+        out[o + 2 * q] = output[q * stride + re] * invNum * fac;
+        out[o + 2 * q + 1] = -output[q * stride + im] * invNum * fac;
+      }
+    }
   }
 
   /** The two output spectra of the pair whose forward bins start at Z[z0], inverse-transformed into out[o0…]. */
   private inverse(z0: number, o0: number): void {
+    this.spectrum(z0);
+    const { num, wRe, wIm } = this;
+    const out = o0 === 0 ? this.out : this.out.subarray(o0, o0 + 2 * num);
+    this.inv.run(wRe, wIm, out);
+    const invNum = this.invNum;
+    const fac = this.fac;
+    for (let i = 0; i < 2 * num; i++) out[i] = out[i] * invNum * fac;
+  }
+
+  /** W = Y1 + i·Y2, the pair's two output spectra in one (bins −h … h, into wRe/wIm), from Z[z0 …]. */
+  private spectrum(z0: number): void {
     const { N, num, h, wRe, wIm, invLen } = this;
     const Z = z0 === 0 ? this.Z : this.Z.subarray(z0);
     const full = this.fullForward;
@@ -136,12 +185,28 @@ export class PairResampler {
         wIm[h - k] = p2r - p1i;
       }
     }
-    const out = o0 === 0 ? this.out : this.out.subarray(o0, o0 + 2 * num);
-    this.inv.run(wRe, wIm, out);
-    const invNum = this.invNum;
-    const fac = this.fac;
-    for (let i = 0; i < 2 * num; i++) out[i] = out[i] * invNum * fac;
   }
+}
+
+interface BatchedInverse {
+  fft: WasmRadix4FFT;
+  input: Float64Array;
+  output: Float64Array;
+  offsets: { re: number; im: number }[];
+}
+/** One batched inverse per (num, lanes) and thread: it keeps nothing between runs, so every width shares it. */
+const batchedInverses = new Map<string, BatchedInverse>();
+function batchedInverse(num: number, lanes: number): BatchedInverse {
+  const key = `${num},${lanes}`;
+  let inverse = batchedInverses.get(key);
+  if (!inverse) {
+    // Its own instance, not WasmRadix4FFT.shared: a chirp-z plan of the same size keeps data in that one.
+    const fft = new WasmRadix4FFT(num, lanes, [2 * num * lanes, 2 * num * lanes]);
+    const [input, output] = fft.buffers;
+    inverse = { fft, input, output, offsets: Array.from({ length: lanes }, (_, l) => laneOffsets(fft.layout, l)) };
+    batchedInverses.set(key, inverse);
+  }
+  return inverse;
 }
 
 const resamplers = new Lru<string, PairResampler>(16);
