@@ -30,7 +30,10 @@ interface BatchedFFT {
   transform(input: Float64Array, out: Float64Array): void;
 }
 
-/** exp(sign · πi · m² / M) written to out[2j], out[2j+1] (the Bluestein chirp). */
+/**
+ * exp(sign · πi · m² / M) written to out[2j], out[2j+1] (the Bluestein chirp), for one m: the definition
+ * that chirpTable computes incrementally for a whole plan (the tests hold the two to the same bits).
+ */
 export function chirpAt(m: number, M: number, sign: number, out: Float64Array, j: number): void {
   const twoM = 2 * M;
   const r = mod(m, twoM);
