@@ -1,51 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type Op, pool, SHARED_TRAINING_CASES, type TrainingCase } from './training-cases.ts';
 import { bothBackends, compareWithCpu, relError, values } from './helpers.ts';
 
 // Every registration against the cpu backend's stock kernels and gradients. Float32 on both
 // sides, different summation orders: agreement to ~1e-6 relative means the same math.
 const TOL = 2e-5;
 
-type Op = (...xs: tf.Tensor[]) => tf.Tensor;
-const conv = (strides: number | [number, number], pad: 'same' | 'valid'): Op =>
-  (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad);
-// Through tfjs-layers' path: fused conv with bias and relu (its own gradient calls our kernels).
-const fusedConv = (pad: 'same' | 'valid'): Op =>
-  (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias: b, activation: 'relu' });
-const pool = (size: number, strides: number, pad: 'same' | 'valid'): Op =>
-  (x) => tf.maxPool(x as tf.Tensor4D, size, strides, pad);
 
-const cases: [string, Op, number[][]][] = [
-  ['conv2d 3×3 same', conv(1, 'same'), [[2, 7, 9, 3], [3, 3, 3, 4]]],
-  ['conv2d 3×7 same (non-square)', conv(1, 'same'), [[2, 9, 13, 3], [3, 7, 3, 5]]],
-  ['conv2d 3×7 valid', conv(1, 'valid'), [[2, 9, 13, 3], [3, 7, 3, 5]]],
-  ['conv2d 2×4 same (even kernel: uneven padding)', conv(1, 'same'), [[2, 9, 13, 3], [2, 4, 3, 5]]],
-  ['conv2d 1×1', conv(1, 'valid'), [[2, 5, 6, 3], [1, 1, 3, 5]]],
-  ['conv2d 1 input channel (first layer)', conv(1, 'same'), [[2, 8, 11, 1], [3, 3, 1, 4]]],
-  ['conv2d stride 2 same', conv(2, 'same'), [[2, 9, 12, 3], [3, 3, 3, 4]]],
-  ['conv2d stride [2,3] valid', conv([2, 3], 'valid'), [[2, 9, 14, 3], [3, 5, 3, 4]]],
-  ['fused conv2d + bias + relu', fusedConv('same'), [[2, 7, 9, 3], [3, 5, 3, 4], [4]]],
-  ['maxPool 2×2', pool(2, 2, 'valid'), [[2, 8, 10, 3]]],
+const cases: TrainingCase[] = [
+  ...SHARED_TRAINING_CASES, // training-cases.ts: the ops both backends' registrations must get right
   ['maxPool 2×2 odd sizes', pool(2, 2, 'valid'), [[2, 9, 11, 3]]],
-  ['maxPool 2×2 same, odd sizes', pool(2, 2, 'same'), [[2, 9, 11, 3]]],
-  ['maxPool 3×3 stride 2 same (overlapping)', pool(3, 2, 'same'), [[2, 9, 11, 3]]],
   ['maxPool of only negative values', (x) => tf.maxPool(tf.sub(tf.abs(x), 10) as tf.Tensor4D, 2, 2, 'valid'), [[2, 6, 8, 3]]],
   // channels a multiple of 4: the SIMD kernel (wasm-max-pool-grad.ts)
   ['maxPool 2×2, 8 channels (SIMD)', pool(2, 2, 'valid'), [[2, 8, 10, 8]]],
   ['maxPool 2×2, 4 channels, odd sizes (SIMD; odd edges get 0)', pool(2, 2, 'valid'), [[2, 9, 11, 4]]],
   ['maxPool of only negative values, 12 channels (SIMD)', (x) => tf.maxPool(tf.sub(tf.abs(x), 10) as tf.Tensor4D, 2, 2, 'valid'), [[2, 6, 8, 12]]],
   ['matMul', (a, b) => tf.matMul(a, b), [[7, 5], [5, 3]]],
-  ['matMul transposeA', (a, b) => tf.matMul(a, b, true, false), [[7, 5], [7, 3]]],
-  ['matMul transposeB', (a, b) => tf.matMul(a, b, false, true), [[7, 5], [3, 5]]],
-  ['batched matMul (small)', (a, b) => tf.matMul(a, b), [[4, 7, 5], [4, 5, 3]]],
-  ['batched matMul transposeB (attention-sized)', (a, b) => tf.matMul(a, b, false, true), [[3, 40, 50], [3, 60, 50]]],
   ['embedding gather (gradient = UnsortedSegmentSum)', (e) => tf.gather(e, tf.tensor1d([1, 3, 1, 0, 7, 3], 'int32')), [[8, 5]]],
-  ['batch norm over NHWC (moments + batchNorm)', (x, g, b) => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    return tf.batchNorm(x, mean, variance, b, g, 1e-3);
-  }, [[2, 5, 6, 3], [3], [3]]],
-  ['sum over [0,1,2] (bias gradient)', (x) => tf.sum(tf.mul(x, x), [0, 1, 2]), [[2, 5, 6, 3]]],
-  ['mean over [1,2] keepDims (global average pool)', (x) => tf.mean(tf.mul(x, x), [1, 2], true), [[2, 5, 6, 3]]],
   ['sum over the last axis (shipped kernel)', (x) => tf.sum(tf.mul(x, x), -1), [[2, 5, 6, 3]]],
 ];
 

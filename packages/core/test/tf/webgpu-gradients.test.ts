@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type Op, SHARED_TRAINING_CASES, type TrainingCase } from './training-cases.ts';
 import { FusedAdam } from '../../src/training/adam.ts';
 import { DataParallel } from '../../src/tf/data-parallel.ts';
 import { relError, values } from './helpers.ts';
@@ -12,13 +13,6 @@ import { compareWebgpuWithCpu, webgpuAndCpu, webgpuUnavailable } from './webgpu-
 // Float32 on both sides, different summation orders: agreement to ~1e-6 relative means the same math.
 const TOL = 2e-5;
 
-type Op = (...xs: tf.Tensor[]) => tf.Tensor;
-const conv = (strides: number | [number, number], pad: 'same' | 'valid'): Op =>
-  (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad);
-const fusedConv = (pad: 'same' | 'valid'): Op =>
-  (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias: b, activation: 'relu' });
-const pool = (size: number, strides: number, pad: 'same' | 'valid'): Op =>
-  (x) => tf.maxPool(x as tf.Tensor4D, size, strides, pad);
 const depthwise = (strides: number | [number, number], pad: 'same' | 'valid'): Op =>
   (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad);
 const mask = (ids: number[][]) => tf.cast(tf.notEqual(tf.tensor2d(ids, undefined, 'int32'), tf.scalar(0, 'int32')), 'float32');
@@ -33,17 +27,9 @@ const embeddingLookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[])
   };
 }) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
 
-const cases: [string, Op, number[][]][] = [
+const cases: TrainingCase[] = [
+  ...SHARED_TRAINING_CASES, // training-cases.ts: the ops both backends' registrations must get right
   // The CNN (model-cnn): convolutions, grouped (depthwise) ones, pooling, batch norm, dense.
-  ['conv2d 3×3 same', conv(1, 'same'), [[2, 7, 9, 3], [3, 3, 3, 4]]],
-  ['conv2d 3×7 same (non-square)', conv(1, 'same'), [[2, 9, 13, 3], [3, 7, 3, 5]]],
-  ['conv2d 3×7 valid', conv(1, 'valid'), [[2, 9, 13, 3], [3, 7, 3, 5]]],
-  ['conv2d 2×4 same (even kernel: uneven padding)', conv(1, 'same'), [[2, 9, 13, 3], [2, 4, 3, 5]]],
-  ['conv2d 1×1', conv(1, 'valid'), [[2, 5, 6, 3], [1, 1, 3, 5]]],
-  ['conv2d 1 input channel (first layer)', conv(1, 'same'), [[2, 8, 11, 1], [3, 3, 1, 4]]],
-  ['conv2d stride 2 same', conv(2, 'same'), [[2, 9, 12, 3], [3, 3, 3, 4]]],
-  ['conv2d stride [2,3] valid', conv([2, 3], 'valid'), [[2, 9, 14, 3], [3, 5, 3, 4]]],
-  ['fused conv2d + bias + relu', fusedConv('same'), [[2, 7, 9, 3], [3, 5, 3, 4], [4]]],
   ['depthwise 5×7 multiplier 2 same (block 2)', depthwise(1, 'same'), [[2, 9, 13, 3], [5, 7, 3, 2]]],
   ['depthwise 5×7 multiplier 2 same, 16 channels', depthwise(1, 'same'), [[2, 11, 15, 16], [5, 7, 16, 2]]],
   ['depthwise 1×5 multiplier 2 same (block 3)', depthwise(1, 'same'), [[2, 5, 17, 5], [1, 5, 5, 2]]],
@@ -55,22 +41,9 @@ const cases: [string, Op, number[][]][] = [
   ['depthwise + pointwise (model-cnn block)', (x, w, p) =>
     tf.conv2d(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), p as tf.Tensor4D, 1, 'valid'),
   [[2, 9, 13, 4], [5, 7, 4, 2], [1, 1, 8, 8]]],
-  ['maxPool 2×2', pool(2, 2, 'valid'), [[2, 8, 10, 3]]],
-  ['maxPool 2×2 same, odd sizes', pool(2, 2, 'same'), [[2, 9, 11, 3]]],
-  ['maxPool 3×3 stride 2 same (overlapping)', pool(3, 2, 'same'), [[2, 9, 11, 3]]],
   ['maxPool of only negative values', (x) => tf.maxPool(tf.sub(tf.abs(x), 10) as tf.Tensor4D, 2, 2, 'valid'), [[2, 6, 8, 3]]],
-  ['batch norm over NHWC (moments + batchNorm)', (x, g, b) => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    return tf.batchNorm(x, mean, variance, b, g, 1e-3);
-  }, [[2, 5, 6, 3], [3], [3]]],
-  ['sum over [0,1,2] (bias gradient)', (x) => tf.sum(tf.mul(x, x), [0, 1, 2]), [[2, 5, 6, 3]]],
-  ['mean over [1,2] keepDims (global average pool)', (x) => tf.mean(tf.mul(x, x), [1, 2], true), [[2, 5, 6, 3]]],
   ['dense + relu', (x, w, b) => tf.relu(tf.add(tf.matMul(x, w), b)), [[5, 7], [7, 4], [4]]],
   // The Transformer (model-text) and the fusion head.
-  ['matMul transposeA', (a, b) => tf.matMul(a, b, true, false), [[7, 5], [7, 3]]],
-  ['matMul transposeB', (a, b) => tf.matMul(a, b, false, true), [[7, 5], [3, 5]]],
-  ['batched matMul (small)', (a, b) => tf.matMul(a, b), [[4, 7, 5], [4, 5, 3]]],
-  ['batched matMul transposeB (attention-sized)', (a, b) => tf.matMul(a, b, false, true), [[3, 40, 50], [3, 60, 50]]],
   ['embedding gather (gradient = UnsortedSegmentSum)', (e) => tf.gather(e, tf.tensor1d([1, 3, 1, 0, 7, 3], 'int32')), [[8, 5]]],
   // The token embedding's own gradient: scatterND of dy into the table's rows, repeated rows summed.
   ['token embedding (gather forward, scatterND backward)', (table) => embeddingLookup(table, tf.tensor1d([1, 3, 1, 0, 7, 3], 'int32')), [[8, 5]]],
