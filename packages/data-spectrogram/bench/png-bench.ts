@@ -11,7 +11,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decode, encode } from 'fast-png';
-import { decodeGray8Png } from '../src/png-gray8.ts';
+import { inflateSync } from 'node:zlib';
+import { decodeGray8Png, unfilter } from '../src/png-gray8.ts';
+import { unfilterSimd } from '../src/png-unfilter-simd.ts';
 
 const [width, height, runs] = [33_124, 256, 9];
 const pixels = new Uint8Array(width * height);
@@ -67,3 +69,16 @@ console.log(`  fast-png (JavaScript inflate)   ${js.toFixed(1)} ms`);
 console.log(`  hitcast native-zlib path        ${native.toFixed(1)} ms   (${(js / native).toFixed(2)}× faster; pixels identical: ${same ? 'yes' : 'NO'})`);
 if (pillow) console.log(`  Pillow (Image.open + load)      ${pil.toFixed(1)} ms   → hitcast / Pillow = ${(native / pil).toFixed(2)}`);
 else console.log('  Pillow: not installed (apt-get install python3-pil) — no reference figure');
+
+// The row unfilter alone (the step png-unfilter-simd.ts took over), on this file's inflated rows.
+const idat: Uint8Array[] = [];
+for (let at = 8; at + 12 <= bytes.length; ) {
+  const length = bytes.readUInt32BE(at);
+  if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(bytes.subarray(at + 8, at + 8 + length));
+  at += 12 + length;
+}
+const raw = inflateSync(Buffer.concat(idat));
+const [outJs, outSimd] = [new Uint8Array(width * height), new Uint8Array(width * height)];
+const unfilterJs = time(() => unfilter(raw, outJs, width, height));
+const unfilterWasm = time(() => unfilterSimd(raw, outSimd, width, height));
+console.log(`  of which the row unfilter: JavaScript ${unfilterJs.toFixed(1)} ms, WebAssembly SIMD ${unfilterWasm.toFixed(1)} ms (same bytes: ${Buffer.from(outJs).equals(Buffer.from(outSimd)) ? 'yes' : 'NO'})`);

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { printTargets, type TargetLine } from '@hitcast/core/bench/targets';
 import { downsampleSpectrogram, ResamplePool } from '../src/resample/index.ts';
+import { WasmRadix4FFT } from '../src/resample/wasm-radix4.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -161,4 +162,21 @@ print(json.dumps({'times': ts}))
 
 const lines: TargetLine[] = [];
 for (const width of widths) lines.push(await benchWidth(width));
+// The chirp-z's FFT kernel alone, as the row pass runs it (4096 points, four lanes), in both layouts.
+if (WasmRadix4FFT.supports(4096)) {
+  const perButterfly = (layout: 'interleaved' | 'pairs') => {
+    const fft = new WasmRadix4FFT(4096, 4, [2 * 4096 * 4, 2 * 4096 * 4], layout);
+    const [a, b] = fft.buffers;
+    for (let i = 0; i < a.length; i++) a[i] = Math.sin(i);
+    const times: number[] = [];
+    for (let round = 0; round < 9; round++) {
+      const t0 = performance.now();
+      for (let k = 0; k < 100; k++) fft.transform(a, b);
+      times.push((performance.now() - t0) / 100);
+    }
+    return (times.sort((x, y) => x - y)[4] * 1e6) / (1024 * 6 * 4); // ms → ns, per radix-4 butterfly of one lane
+  };
+  const [interleaved, pairs] = [perButterfly('interleaved'), perButterfly('pairs')];
+  console.log(`FFT kernel, 4096 points × 4 lanes: interleaved ${interleaved.toFixed(2)} ns, pairs ${pairs.toFixed(2)} ns per radix-4 butterfly (the row pass uses pairs)`);
+}
 printTargets(lines);
