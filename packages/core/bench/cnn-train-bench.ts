@@ -114,15 +114,24 @@ async function profileStep(h: number, w: number) {
   for (let i = 0; i < 3; i++) trainStep(model, optimizer, x, y);
   tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);
   const totals = new Map<string, number>();
+  // The convolution and pooling kernels per layer (by their first input's shape): where the time sits.
+  const perLayer = new Map<string, number>();
   const runs = 3;
   for (let r = 0; r < runs; r++) {
     const profile = await tf.profile(() => void trainStep(model, optimizer, x, y));
-    for (const k of profile.kernels) totals.set(k.name, (totals.get(k.name) ?? 0) + (k.kernelTimeMs as number) / runs);
+    for (const k of profile.kernels) {
+      totals.set(k.name, (totals.get(k.name) ?? 0) + (k.kernelTimeMs as number) / runs);
+      if (/^(Conv2D|Conv2DBackpropFilter|Conv2DBackpropInput|MaxPoolGrad)$/.test(k.name)) {
+        const key = `${k.name} ${k.inputShapes[0]?.join('×') ?? '?'}`;
+        perLayer.set(key, (perLayer.get(key) ?? 0) + (k.kernelTimeMs as number) / runs);
+      }
+    }
   }
   const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 14);
   const sum = [...totals.values()].reduce((a, b) => a + b, 0);
   console.log(`\nprofile of one wasm training step at ${h}x${w}, batch ${BATCH} (mean of ${runs}; kernel ms, total ${sum.toFixed(0)}):`);
   console.log(top.map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(', '));
+  console.log(`per layer (kernel, first input): ${[...perLayer].sort().map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(', ')}`);
   tf.dispose([x, y]);
   model.dispose();
 }
